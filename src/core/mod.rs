@@ -1,0 +1,5 @@
+//! The pure core: no I/O, no clock. Time and bytes come in as parameters; values come out.
+
+pub mod dialect;
+pub mod framer;
+pub mod record;

@@ -1,0 +1,4 @@
+//! smdrbox: reads SMDR call records from an office PBX and keeps them safe.
+//! See ARCHITECTURE.md for the map.
+
+pub mod core;
