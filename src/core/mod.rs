@@ -2,4 +2,5 @@
 
 pub mod dialect;
 pub mod framer;
+pub mod health;
 pub mod record;

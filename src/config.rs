@@ -1,0 +1,329 @@
+//! The TOML configuration: what port to read, how to read it, where to store, where to serve.
+//!
+//! Validation happens while deserializing (each checked value is a type with `TryFrom`), so
+//! toml reports the span of the offending value and every refusal carries file, line and reason.
+
+use crate::core::dialect::{DateOrder, DialectKind, DialectOptions};
+use serde::Deserialize;
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// Most ring slots the box will reserve; each slot holds one line of up to
+/// [`crate::core::framer::MAX_LINE`] bytes.
+pub const RING_MAX: usize = 4096;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    pub source: SourceConfig,
+    #[serde(default)]
+    pub pbx: PbxConfig,
+    #[serde(default)]
+    pub store: StoreConfig,
+    #[serde(default)]
+    pub web: WebConfig,
+    #[serde(default)]
+    pub ring: RingConfig,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SourceConfig {
+    /// Serial device, e.g. `/dev/smdr0` (the udev name) or `/dev/ttyUSB0`. May be a symlink;
+    /// it is resolved at every (re)open, so a re-pointed link is followed.
+    pub path: PathBuf,
+    #[serde(default)]
+    pub baud: Baud,
+    #[serde(default)]
+    pub data_bits: DataBits,
+    #[serde(default)]
+    pub parity: Parity,
+    #[serde(default)]
+    pub stop_bits: StopBits,
+}
+
+#[derive(Debug, Clone, Copy, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PbxConfig {
+    #[serde(default)]
+    pub dialect: DialectKind,
+    /// Order of the printed date: `dmy` (most of the world), `mdy` (North America), `ymd`.
+    #[serde(default)]
+    pub date_order: DateOrder,
+}
+
+impl PbxConfig {
+    pub fn dialect_options(&self) -> DialectOptions {
+        DialectOptions {
+            kind: self.dialect,
+            date_order: self.date_order,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StoreConfig {
+    /// SQLite database file; its directory is created if missing.
+    #[serde(default = "default_db_path")]
+    pub path: PathBuf,
+    /// Longest time a received line waits in RAM before it is committed.
+    #[serde(default)]
+    pub commit_interval_ms: CommitInterval,
+    /// A batch this large is committed at once, without waiting for the interval.
+    #[serde(default)]
+    pub commit_max_records: BatchSize,
+}
+
+impl Default for StoreConfig {
+    fn default() -> Self {
+        Self {
+            path: default_db_path(),
+            commit_interval_ms: CommitInterval::default(),
+            commit_max_records: BatchSize::default(),
+        }
+    }
+}
+
+fn default_db_path() -> PathBuf {
+    PathBuf::from("/var/lib/smdrbox/smdrbox.db")
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WebConfig {
+    /// Address and port of the status page, e.g. `0.0.0.0:80` on the box, `127.0.0.1:8080`
+    /// on a laptop.
+    #[serde(default = "default_listen")]
+    pub listen: Listen,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        Self {
+            listen: default_listen(),
+        }
+    }
+}
+
+fn default_listen() -> Listen {
+    Listen(SocketAddr::from(([0, 0, 0, 0], 8080)))
+}
+
+#[derive(Debug, Clone, Copy, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RingConfig {
+    /// Lines held in RAM between the reader and the database while the SD card is slow.
+    #[serde(default)]
+    pub capacity: RingCapacity,
+}
+
+macro_rules! checked {
+    ($(#[$m:meta])* $name:ident($inner:ty), default $default:expr, |$v:ident| $check:expr) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+        #[serde(try_from = "i64")]
+        pub struct $name(pub $inner);
+        impl Default for $name {
+            fn default() -> Self {
+                $name($default)
+            }
+        }
+        impl TryFrom<i64> for $name {
+            type Error = String;
+            fn try_from($v: i64) -> Result<Self, String> {
+                let ok: Result<(), String> = $check;
+                ok?;
+                <$inner>::try_from($v).map($name).map_err(|_| format!("{} is out of range", $v))
+            }
+        }
+    };
+}
+
+checked!(
+    /// Serial speed in bits per second.
+    Baud(u32), default 9600, |v| if [300, 600, 1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200]
+        .contains(&v) { Ok(()) } else {
+        Err(format!("{v} is not a serial speed a PBX uses (300, 600, 1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200)"))
+    }
+);
+checked!(
+    /// Bits per character: 7 or 8.
+    DataBits(u8), default 8, |v| if v == 7 || v == 8 { Ok(()) } else {
+        Err(format!("{v} data bits: a PBX sends 7 or 8"))
+    }
+);
+checked!(
+    /// Stop bits: 1 or 2.
+    StopBits(u8), default 1, |v| if v == 1 || v == 2 { Ok(()) } else {
+        Err(format!("{v} stop bits: must be 1 or 2"))
+    }
+);
+checked!(
+    /// Milliseconds between commits.
+    CommitInterval(u64), default 2000, |v| if (10..=60_000).contains(&v) { Ok(()) } else {
+        Err(format!("{v} ms: must be between 10 and 60000 (a longer wait risks more records on a power cut)"))
+    }
+);
+checked!(
+    /// Records per commit at most.
+    BatchSize(usize), default 256, |v| if (1..=10_000).contains(&v) { Ok(()) } else {
+        Err(format!("{v}: must be between 1 and 10000"))
+    }
+);
+checked!(
+    /// Ring slots.
+    RingCapacity(usize), default 1024, |v| if (1..=RING_MAX as i64).contains(&v) { Ok(()) } else {
+        Err(format!("{v}: must be between 1 and {RING_MAX}"))
+    }
+);
+
+impl CommitInterval {
+    pub fn duration(self) -> Duration {
+        Duration::from_millis(self.0)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Parity {
+    #[default]
+    None,
+    Even,
+    Odd,
+}
+
+impl Parity {
+    pub fn as_char(self) -> char {
+        match self {
+            Parity::None => 'N',
+            Parity::Even => 'E',
+            Parity::Odd => 'O',
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "String")]
+pub struct Listen(pub SocketAddr);
+
+impl TryFrom<String> for Listen {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, String> {
+        s.parse().map(Listen).map_err(|_| {
+            format!("{s:?} is not an address:port such as \"0.0.0.0:8080\" or \"127.0.0.1:8080\"")
+        })
+    }
+}
+
+impl SourceConfig {
+    /// `9600 8N1` as a technician writes it.
+    pub fn settings_label(&self) -> String {
+        format!(
+            "{} {}{}{}",
+            self.baud.0,
+            self.data_bits.0,
+            self.parity.as_char(),
+            self.stop_bits.0
+        )
+    }
+}
+
+/// A refused configuration: which file, which line, and why.
+#[derive(Debug)]
+pub struct ConfigError {
+    pub file: PathBuf,
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+    pub reason: String,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file.display())?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+            if let Some(col) = self.column {
+                write!(f, ":{col}")?;
+            }
+        }
+        write!(f, ": {}", self.reason)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+impl Config {
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
+            file: path.to_path_buf(),
+            line: None,
+            column: None,
+            reason: format!("cannot read: {e}"),
+        })?;
+        Self::parse(path, &text)
+    }
+
+    pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
+        toml::from_str::<Config>(text).map_err(|e| {
+            let (line, column) = match e.span() {
+                Some(span) => {
+                    let before = &text[..span.start.min(text.len())];
+                    let line = before.matches('\n').count() + 1;
+                    let column = before.len() - before.rfind('\n').map_or(0, |i| i + 1) + 1;
+                    (Some(line), Some(column))
+                }
+                None => (None, None),
+            };
+            ConfigError {
+                file: path.to_path_buf(),
+                line,
+                column,
+                reason: e.message().trim().to_string(),
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn err(text: &str) -> String {
+        Config::parse(Path::new("box.toml"), text)
+            .expect_err("config should be refused")
+            .to_string()
+    }
+
+    #[test]
+    fn minimal_config_gets_defaults() {
+        let c = Config::parse(Path::new("x.toml"), "[source]\npath = \"/dev/smdr0\"\n")
+            .expect("minimal config");
+        assert_eq!(c.source.settings_label(), "9600 8N1");
+        assert_eq!(c.ring.capacity.0, 1024);
+        assert_eq!(c.store.commit_interval_ms.duration(), Duration::from_secs(2));
+        assert_eq!(c.pbx.date_order, DateOrder::Dmy);
+    }
+
+    #[test]
+    fn refusals_name_file_line_and_reason() {
+        let cases = [
+            ("[source]\npath = \"/dev/x\"\nbaud = 9601\n", "box.toml:3:", "9601 is not a serial speed"),
+            ("[source]\npath = \"/dev/x\"\nparity = \"mark\"\n", "box.toml:3:", "unknown variant `mark`"),
+            ("[source]\npath = \"/dev/x\"\nbaudd = 9600\n", "box.toml:3:", "unknown field `baudd`"),
+            ("[source]\npath = \"/dev/x\"\n[ring]\ncapacity = 0\n", "box.toml:4:", "must be between 1 and 4096"),
+            ("[source]\npath = \"/dev/x\"\n[web]\nlisten = \"8080\"\n", "box.toml:4:", "not an address:port"),
+            ("[source]\npath = \"/dev/x\"\n[pbx]\ndate_order = \"dm\"\n", "box.toml:4:", "unknown variant `dm`"),
+            ("[source]\npath = \"/dev/x\"\ndata_bits = 6\n", "box.toml:3:", "6 data bits"),
+            ("[store]\npath = \"/tmp/x.db\"\n", "box.toml:1:", "missing field `source`"),
+            ("[source\npath = 1\n", "box.toml:1:", ""),
+        ];
+        for (text, at, reason) in cases {
+            let e = err(text);
+            assert!(e.starts_with(at), "{text:?} gave {e:?}, want prefix {at:?}");
+            assert!(e.contains(reason), "{text:?} gave {e:?}, want {reason:?}");
+        }
+    }
+}

@@ -1,0 +1,241 @@
+//! Health: the daemon's state in, a verdict a technician can read out (pure; `now` is a
+//! parameter).
+
+use crate::core::framer::FramerCounters;
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LinkState {
+    /// Port open and readable.
+    Up,
+    /// Port missing, unplugged or failing; retried every 2 s.
+    Down,
+    /// Opening for the first time.
+    #[default]
+    Connecting,
+}
+
+impl LinkState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LinkState::Up => "up",
+            LinkState::Down => "down",
+            LinkState::Connecting => "connecting",
+        }
+    }
+}
+
+/// The ring between reader and store, as the status page shows it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct RingStats {
+    pub len: usize,
+    pub capacity: usize,
+    pub high_water: usize,
+    pub overflow_lines: u64,
+}
+
+/// Everything the status page and `/api/status` show that the daemon knows in memory.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Snapshot {
+    pub version: String,
+    pub started_ms: i64,
+    /// Configured port path and settings (`9600 8N1`).
+    pub port: String,
+    pub settings: String,
+    pub dialect: String,
+    pub link: LinkState,
+    pub link_reason: String,
+    pub link_since_ms: i64,
+    /// Times the link went from up to down since start.
+    pub link_downs: u64,
+    pub framer: FramerCounters,
+    /// Lines handed to the ring (stored or, if it overflowed, counted).
+    pub lines_read: u64,
+    pub last_line_ms: Option<i64>,
+    /// Since start: lines stored as records, headers and rejects.
+    pub records: u64,
+    pub headers: u64,
+    pub rejects: u64,
+    pub last_record_ms: Option<i64>,
+    /// Highest sequence number known to be committed to the database.
+    pub committed_seq: i64,
+    pub commits: u64,
+    pub last_commit_ms: Option<i64>,
+    pub store_error: Option<String>,
+    pub ring: RingStats,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, PartialOrd, Ord)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Ok,
+    Warning,
+    Fault,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    pub level: Level,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Verdict {
+    pub level: Level,
+    /// One short line for the top of the page and `systemctl status`.
+    pub summary: String,
+    pub findings: Vec<Finding>,
+}
+
+/// A share of garbage bytes above this (with enough bytes seen) means wrong speed or parity.
+const GARBLED_SHARE: f64 = 0.05;
+const GARBLED_MIN_BYTES: u64 = 200;
+
+pub fn judge(s: &Snapshot, now_ms: i64) -> Verdict {
+    let mut f = Vec::new();
+    let mut add = |level, message: String| f.push(Finding { level, message });
+    match s.link {
+        LinkState::Down => add(
+            Level::Fault,
+            format!(
+                "serial link down for {}: {}",
+                human_duration(now_ms - s.link_since_ms),
+                s.link_reason
+            ),
+        ),
+        LinkState::Connecting => add(Level::Warning, format!("opening {}", s.port)),
+        LinkState::Up => {}
+    }
+    let fc = &s.framer;
+    if fc.bytes_in >= GARBLED_MIN_BYTES
+        && fc.garbage_bytes as f64 / fc.bytes_in as f64 > GARBLED_SHARE
+    {
+        add(
+            Level::Fault,
+            format!(
+                "{} of {} bytes were control characters: check baud rate and parity (set {})",
+                fc.garbage_bytes, fc.bytes_in, s.settings
+            ),
+        );
+    }
+    let parsed = s.records + s.rejects;
+    if parsed >= 10 && s.rejects * 2 > parsed {
+        add(
+            Level::Fault,
+            format!(
+                "{} of {} lines could not be read as {} SMDR: wrong dialect, date order or a garbled line",
+                s.rejects, parsed, s.dialect
+            ),
+        );
+    } else if s.rejects > 0 {
+        add(
+            Level::Warning,
+            format!("{} lines could not be read (kept raw)", s.rejects),
+        );
+    }
+    if fc.overlong_lines > 0 {
+        add(
+            Level::Warning,
+            format!("{} overlong lines were cut", fc.overlong_lines),
+        );
+    }
+    if let Some(e) = &s.store_error {
+        add(Level::Fault, format!("storage: {e}"));
+    }
+    if s.ring.overflow_lines > 0 {
+        add(
+            Level::Fault,
+            format!(
+                "{} lines lost: the buffer overflowed while storage was slow",
+                s.ring.overflow_lines
+            ),
+        );
+    }
+    let level = f.iter().map(|x| x.level).max().unwrap_or(Level::Ok);
+    let summary = match f.iter().find(|x| x.level == level) {
+        Some(x) => x.message.clone(),
+        None => match s.last_line_ms {
+            Some(t) => format!(
+                "capturing; last line {} ago",
+                human_duration(now_ms - t)
+            ),
+            None => "capturing; no line received yet".to_string(),
+        },
+    };
+    Verdict {
+        level,
+        summary,
+        findings: f,
+    }
+}
+
+/// `3 h 05 min`, `42 s`: how long, for a technician.
+pub fn human_duration(ms: i64) -> String {
+    let s = ms.max(0) / 1000;
+    match s {
+        0..=59 => format!("{s} s"),
+        60..=3599 => format!("{} min {:02} s", s / 60, s % 60),
+        3600..=86_399 => format!("{} h {:02} min", s / 3600, s % 3600 / 60),
+        _ => format!("{} d {} h", s / 86_400, s % 86_400 / 3600),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn up() -> Snapshot {
+        Snapshot {
+            link: LinkState::Up,
+            port: "/dev/smdr0".into(),
+            settings: "9600 8N1".into(),
+            dialect: "panasonic".into(),
+            ..Snapshot::default()
+        }
+    }
+
+    #[test]
+    fn verdicts() {
+        let s = up();
+        let v = judge(&s, 1000);
+        assert_eq!(v.level, Level::Ok);
+        assert_eq!(v.summary, "capturing; no line received yet");
+
+        let mut s = up();
+        s.last_line_ms = Some(0);
+        assert_eq!(judge(&s, 3_725_000).summary, "capturing; last line 1 h 02 min ago");
+
+        let mut s = up();
+        s.link = LinkState::Down;
+        s.link_reason = "/dev/smdr0: No such file or directory".into();
+        s.link_since_ms = 0;
+        let v = judge(&s, 65_000);
+        assert_eq!(v.level, Level::Fault);
+        assert_eq!(
+            v.summary,
+            "serial link down for 1 min 05 s: /dev/smdr0: No such file or directory"
+        );
+
+        let mut s = up();
+        s.framer.bytes_in = 1000;
+        s.framer.garbage_bytes = 300;
+        let v = judge(&s, 0);
+        assert_eq!(v.level, Level::Fault);
+        assert!(v.summary.contains("check baud rate and parity"), "{v:?}");
+
+        let mut s = up();
+        s.records = 100;
+        s.rejects = 2;
+        assert_eq!(judge(&s, 0).level, Level::Warning);
+        s.rejects = 200;
+        assert!(judge(&s, 0).summary.contains("could not be read as panasonic"));
+
+        let mut s = up();
+        s.ring.overflow_lines = 3;
+        s.store_error = Some("disk I/O error".into());
+        let v = judge(&s, 0);
+        assert_eq!(v.findings.len(), 2);
+        assert_eq!(v.summary, "storage: disk I/O error");
+    }
+}

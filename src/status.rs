@@ -1,0 +1,88 @@
+//! The daemon's live state, shared by the reader, the store writer and the web thread.
+//!
+//! Each writer updates its own part under a short lock; the web takes a snapshot. Health
+//! judgement on that snapshot is pure and lives in `core::health`.
+
+use crate::core::framer::FramerCounters;
+use crate::core::health::{LinkState, Snapshot};
+use crate::ring::RingStats;
+use std::sync::{Mutex, MutexGuard};
+
+pub struct Status {
+    inner: Mutex<Snapshot>,
+}
+
+impl Status {
+    pub fn new(port: String, settings: String, dialect: String, started_ms: i64) -> Status {
+        Status {
+            inner: Mutex::new(Snapshot {
+                version: env!("CARGO_PKG_VERSION").to_string(),
+                started_ms,
+                port,
+                settings,
+                dialect,
+                link: LinkState::Connecting,
+                link_reason: "starting".into(),
+                link_since_ms: started_ms,
+                ..Snapshot::default()
+            }),
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Snapshot> {
+        self.inner.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    pub fn snapshot(&self) -> Snapshot {
+        self.lock().clone()
+    }
+
+    /// Change link state; returns true if it changed (so the caller logs transitions once).
+    pub fn set_link(&self, state: LinkState, reason: &str, now_ms: i64) -> bool {
+        let mut s = self.lock();
+        if s.link == state && s.link_reason == reason {
+            return false;
+        }
+        if state == LinkState::Down && s.link == LinkState::Up {
+            s.link_downs += 1;
+        }
+        if s.link != state {
+            s.link_since_ms = now_ms;
+        }
+        s.link = state;
+        s.link_reason = reason.to_string();
+        true
+    }
+
+    pub fn on_read(&self, framer: FramerCounters, lines_pushed: u64, now_ms: i64) {
+        let mut s = self.lock();
+        if framer.lines > s.framer.lines {
+            s.last_line_ms = Some(now_ms);
+        }
+        s.framer = framer;
+        s.lines_read = lines_pushed;
+    }
+
+    /// After a commit: counts of what was stored and the last sequence number committed.
+    pub fn on_commit(&self, records: u64, headers: u64, rejects: u64, last_seq: i64, now_ms: i64) {
+        let mut s = self.lock();
+        s.records += records;
+        s.headers += headers;
+        s.rejects += rejects;
+        if records > 0 {
+            s.last_record_ms = Some(now_ms);
+        }
+        s.committed_seq = last_seq;
+        s.commits += 1;
+        s.last_commit_ms = Some(now_ms);
+        s.store_error = None;
+    }
+
+    pub fn on_store_error(&self, error: String) {
+        self.lock().store_error = Some(error);
+    }
+
+    pub fn set_ring(&self, ring: RingStats) {
+        self.lock().ring = ring;
+    }
+}
