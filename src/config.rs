@@ -303,21 +303,56 @@ mod tests {
             .expect("minimal config");
         assert_eq!(c.source.settings_label(), "9600 8N1");
         assert_eq!(c.ring.capacity.0, 1024);
-        assert_eq!(c.store.commit_interval_ms.duration(), Duration::from_secs(2));
+        assert_eq!(
+            c.store.commit_interval_ms.duration(),
+            Duration::from_secs(2)
+        );
         assert_eq!(c.pbx.date_order, DateOrder::Dmy);
     }
 
     #[test]
     fn refusals_name_file_line_and_reason() {
         let cases = [
-            ("[source]\npath = \"/dev/x\"\nbaud = 9601\n", "box.toml:3:", "9601 is not a serial speed"),
-            ("[source]\npath = \"/dev/x\"\nparity = \"mark\"\n", "box.toml:3:", "unknown variant `mark`"),
-            ("[source]\npath = \"/dev/x\"\nbaudd = 9600\n", "box.toml:3:", "unknown field `baudd`"),
-            ("[source]\npath = \"/dev/x\"\n[ring]\ncapacity = 0\n", "box.toml:4:", "must be between 1 and 4096"),
-            ("[source]\npath = \"/dev/x\"\n[web]\nlisten = \"8080\"\n", "box.toml:4:", "not an address:port"),
-            ("[source]\npath = \"/dev/x\"\n[pbx]\ndate_order = \"dm\"\n", "box.toml:4:", "unknown variant `dm`"),
-            ("[source]\npath = \"/dev/x\"\ndata_bits = 6\n", "box.toml:3:", "6 data bits"),
-            ("[store]\npath = \"/tmp/x.db\"\n", "box.toml:1:", "missing field `source`"),
+            (
+                "[source]\npath = \"/dev/x\"\nbaud = 9601\n",
+                "box.toml:3:",
+                "9601 is not a serial speed",
+            ),
+            (
+                "[source]\npath = \"/dev/x\"\nparity = \"mark\"\n",
+                "box.toml:3:",
+                "unknown variant `mark`",
+            ),
+            (
+                "[source]\npath = \"/dev/x\"\nbaudd = 9600\n",
+                "box.toml:3:",
+                "unknown field `baudd`",
+            ),
+            (
+                "[source]\npath = \"/dev/x\"\n[ring]\ncapacity = 0\n",
+                "box.toml:4:",
+                "must be between 1 and 4096",
+            ),
+            (
+                "[source]\npath = \"/dev/x\"\n[web]\nlisten = \"8080\"\n",
+                "box.toml:4:",
+                "not an address:port",
+            ),
+            (
+                "[source]\npath = \"/dev/x\"\n[pbx]\ndate_order = \"dm\"\n",
+                "box.toml:4:",
+                "unknown variant `dm`",
+            ),
+            (
+                "[source]\npath = \"/dev/x\"\ndata_bits = 6\n",
+                "box.toml:3:",
+                "6 data bits",
+            ),
+            (
+                "[store]\npath = \"/tmp/x.db\"\n",
+                "box.toml:1:",
+                "missing field `source`",
+            ),
             ("[source\npath = 1\n", "box.toml:1:", ""),
         ];
         for (text, at, reason) in cases {

@@ -3,5 +3,12 @@
 
 pub mod config;
 pub mod core;
+pub mod daemon;
+pub mod export;
+pub mod import;
 pub mod ring;
+pub mod simulate;
+pub mod source;
 pub mod status;
+pub mod store;
+pub mod web;

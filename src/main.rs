@@ -1,1 +1,334 @@
-fn main() {}
+//! The `smdrbox` command line. Each subcommand is a thin shell over the library.
+
+use anyhow::{bail, Context, Result};
+use clap::{Parser, Subcommand};
+use smdrbox::config::Config;
+use smdrbox::core::dialect::{DateOrder, DialectKind, DialectOptions};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+const DEFAULT_CONFIG: &str = "/etc/smdrbox/smdrbox.toml";
+
+#[derive(Parser)]
+#[command(
+    name = "smdrbox",
+    version,
+    about = "Call-record (SMDR) logger for office PBXs"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Capture from the configured port, store, and serve the status page (the daemon).
+    Run {
+        #[arg(long, short, default_value = DEFAULT_CONFIG)]
+        config: PathBuf,
+    },
+    /// Check a configuration file without starting; prints what it would do.
+    CheckConfig {
+        #[arg(default_value = DEFAULT_CONFIG)]
+        file: PathBuf,
+    },
+    /// Load capture files or old logs into the database through the same parser.
+    Import {
+        /// Database file (default: the configuration's, else /var/lib/smdrbox/smdrbox.db).
+        #[arg(long)]
+        db: Option<PathBuf>,
+        /// Take database path, dialect and date order from this configuration.
+        #[arg(long, short)]
+        config: Option<PathBuf>,
+        #[command(flatten)]
+        dialect: DialectArgs,
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Write the calls of a period as CSV to standard output (the same file the page offers).
+    Export {
+        #[arg(long)]
+        db: Option<PathBuf>,
+        #[arg(long, short)]
+        config: Option<PathBuf>,
+        /// First day, YYYY-MM-DD (default: first day of this month).
+        #[arg(long)]
+        from: Option<String>,
+        /// Last day, YYYY-MM-DD, inclusive (default: today).
+        #[arg(long)]
+        to: Option<String>,
+    },
+    /// A simulated PBX: prints SMDR on a pseudo-terminal (or a real tty) for the demo and tests.
+    Simulate(SimArgs),
+}
+
+#[derive(clap::Args)]
+struct DialectArgs {
+    /// PBX dialect (overrides the configuration).
+    #[arg(long, value_enum)]
+    dialect: Option<DialectArg>,
+    /// Date order of the PBX's printout: dmy, mdy or ymd (overrides the configuration).
+    #[arg(long, value_enum)]
+    date_order: Option<DateOrderArg>,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum DialectArg {
+    Panasonic,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum DateOrderArg {
+    Dmy,
+    Mdy,
+    Ymd,
+}
+
+#[derive(clap::Args)]
+struct SimArgs {
+    /// Also make this path a symlink to the pseudo-terminal (point the daemon's config here).
+    #[arg(long)]
+    link: Option<PathBuf>,
+    /// Print on this real serial device instead of a pseudo-terminal.
+    #[arg(long, conflicts_with = "link")]
+    tty: Option<PathBuf>,
+    /// Speed for --tty.
+    #[arg(long, default_value_t = 9600)]
+    baud: u32,
+    /// Replay these capture files (lines starting with "# " at the top are skipped).
+    #[arg(long, num_args = 1.., conflicts_with = "generate")]
+    replay: Vec<PathBuf>,
+    /// Replay speed in lines per second (0: as fast as the reader takes them).
+    #[arg(long, default_value_t = 20.0)]
+    lines_per_sec: f64,
+    /// Generate a realistic office day of Panasonic SMDR instead of replaying.
+    #[arg(long)]
+    generate: bool,
+    /// Generated day's date, YYYY-MM-DD (default: today).
+    #[arg(long)]
+    date: Option<String>,
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Generated layout: A (80 columns with ring time), B (80 with cost), C (120 columns).
+    #[arg(long, default_value = "B")]
+    layout: String,
+    /// Simulated seconds per real second for generated days (0: no waiting).
+    #[arg(long, default_value_t = 60.0)]
+    time_scale: f64,
+    /// Start the generated day's clock at HH:MM.
+    #[arg(long, default_value = "08:00")]
+    start: String,
+    /// Keep going: the next day after this one, or the files again.
+    #[arg(long = "loop")]
+    repeat: bool,
+    /// Line ending: crlf, cr or lf.
+    #[arg(long, default_value = "crlf")]
+    line_ending: String,
+    /// After the last line, wait this many seconds before closing the port.
+    #[arg(long, default_value_t = 0.0)]
+    hold: f64,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .init();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("smdrbox: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Run { config } => {
+            let c = Config::load(&config)?;
+            smdrbox::daemon::run(c, &config)
+        }
+        Command::CheckConfig { file } => {
+            let c = Config::load(&file)?;
+            println!(
+                "{}: ok: serial {} at {}, dialect {} ({}), database {}, web on {}, ring {} lines, commit every {} ms or {} lines",
+                file.display(),
+                c.source.path.display(),
+                c.source.settings_label(),
+                c.pbx.dialect.as_str(),
+                c.pbx.date_order.as_str(),
+                c.store.path.display(),
+                c.web.listen.0,
+                c.ring.capacity.0,
+                c.store.commit_interval_ms.0,
+                c.store.commit_max_records.0,
+            );
+            Ok(())
+        }
+        Command::Import {
+            db,
+            config,
+            dialect,
+            files,
+        } => {
+            let (db, opts) = db_and_dialect(db, config.as_deref(), &dialect)?;
+            let mut store = smdrbox::store::Store::open(&db)?;
+            let now = smdrbox::source::now_ms();
+            let mut total = smdrbox::import::ImportReport::default();
+            for f in &files {
+                let r = smdrbox::import::import_file(&mut store, f, opts, now)?;
+                println!(
+                    "{}: {} records, {} headers, {} rejects, {} blank lines, {} garbage bytes, {} overlong lines (seq {}..={})",
+                    r.file, r.records, r.headers, r.rejects, r.blank_lines, r.garbage_bytes,
+                    r.overlong_lines, r.first_seq, r.last_seq
+                );
+                total.records += r.records;
+                total.headers += r.headers;
+                total.rejects += r.rejects;
+            }
+            if files.len() > 1 {
+                println!(
+                    "total: {} records, {} headers, {} rejects into {}",
+                    total.records,
+                    total.headers,
+                    total.rejects,
+                    db.display()
+                );
+            }
+            Ok(())
+        }
+        Command::Export {
+            db,
+            config,
+            from,
+            to,
+        } => {
+            let (db, _) = db_and_dialect(db, config.as_deref(), &DialectArgs::none())?;
+            if !db.exists() {
+                bail!("{}: no such database", db.display());
+            }
+            let today = chrono::Local::now().date_naive();
+            let (from, to) = smdrbox::export::parse_period(from.as_deref(), to.as_deref(), today)
+                .map_err(anyhow::Error::msg)?;
+            let reader = smdrbox::store::read::Reader::open(&db)?;
+            let out = std::io::stdout().lock();
+            smdrbox::export::write_csv(&reader, from, to, out)?;
+            Ok(())
+        }
+        Command::Simulate(a) => simulate(a),
+    }
+}
+
+impl DialectArgs {
+    fn none() -> Self {
+        DialectArgs {
+            dialect: None,
+            date_order: None,
+        }
+    }
+}
+
+fn db_and_dialect(
+    db: Option<PathBuf>,
+    config: Option<&Path>,
+    args: &DialectArgs,
+) -> Result<(PathBuf, DialectOptions)> {
+    let (mut path, mut opts) = match config {
+        Some(c) => {
+            let c = Config::load(c)?;
+            (c.store.path.clone(), c.pbx.dialect_options())
+        }
+        None => (
+            smdrbox::config::StoreConfig::default().path,
+            DialectOptions::default(),
+        ),
+    };
+    if let Some(db) = db {
+        path = db;
+    }
+    if let Some(DialectArg::Panasonic) = args.dialect {
+        opts.kind = DialectKind::Panasonic;
+    }
+    if let Some(o) = args.date_order {
+        opts.date_order = match o {
+            DateOrderArg::Dmy => DateOrder::Dmy,
+            DateOrderArg::Mdy => DateOrder::Mdy,
+            DateOrderArg::Ymd => DateOrder::Ymd,
+        };
+    }
+    Ok((path, opts))
+}
+
+fn simulate(a: SimArgs) -> Result<()> {
+    use smdrbox::simulate as sim;
+    sim::install()?;
+    let end = sim::ending(&a.line_ending)?;
+    let mut port = match &a.tty {
+        Some(t) => sim::Port::tty(t, a.baud)?,
+        None => sim::Port::pty(a.link.as_deref())?,
+    };
+    // Scripts and tests read this line to find the port.
+    println!("simulated PBX on {}", port.describe());
+    use std::io::Write as _;
+    std::io::stdout().flush().ok();
+    let mut total = 0;
+    if !a.replay.is_empty() {
+        let files: Vec<Vec<Vec<u8>>> = a
+            .replay
+            .iter()
+            .map(|f| sim::capture_lines(f))
+            .collect::<Result<_>>()?;
+        loop {
+            for lines in &files {
+                total += sim::replay(&mut port, lines, a.lines_per_sec, end)?;
+            }
+            if !a.repeat || sim::stopped() {
+                break;
+            }
+        }
+    } else if a.generate {
+        let mut date = match &a.date {
+            Some(d) => chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
+                .with_context(|| format!("--date {d}: use YYYY-MM-DD"))?,
+            None => chrono::Local::now().date_naive(),
+        };
+        let start = chrono::NaiveTime::parse_from_str(&a.start, "%H:%M")
+            .with_context(|| format!("--start {}: use HH:MM", a.start))?;
+        let start_secs = chrono::Timelike::num_seconds_from_midnight(&start);
+        let layout: smdrbox::core::officeday::Layout =
+            a.layout.parse().map_err(anyhow::Error::msg)?;
+        let mut seed = a.seed;
+        loop {
+            let opts = smdrbox::core::officeday::DayOptions {
+                layout,
+                ..smdrbox::core::officeday::DayOptions::new(date, seed)
+            };
+            let lines: Vec<(u32, String)> = smdrbox::core::officeday::office_day(&opts)
+                .into_iter()
+                .map(|l| (l.at_secs, l.text))
+                .collect();
+            total += sim::play_timed(&mut port, &lines, a.time_scale, start_secs, end)?;
+            if !a.repeat || sim::stopped() {
+                break;
+            }
+            date = date.succ_opt().context("date overflow")?;
+            seed += 1;
+        }
+    } else {
+        bail!("nothing to print: give --replay FILE... or --generate");
+    }
+    port.drain(std::time::Duration::from_secs(30));
+    if a.hold > 0.0 {
+        let end = std::time::Instant::now() + std::time::Duration::from_secs_f64(a.hold);
+        while !sim::stopped() && std::time::Instant::now() < end {
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+    }
+    eprintln!("simulate: printed {total} lines");
+    Ok(())
+}

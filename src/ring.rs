@@ -136,30 +136,29 @@ impl<const N: usize> Ring<N> {
     /// (a retry after a failed commit), take what is there now.
     pub fn take_batch(&self, max: usize, interval: Duration, wait: bool) -> Batch {
         let mut g = self.lock();
-        if wait {
-            loop {
-                if g.closed || g.queue.len() >= max {
-                    break;
-                }
-                let timeout = match g.queue.front() {
-                    None if g.pending_overflow.lines > 0 => break,
-                    None => interval,
-                    Some(oldest) => match interval.checked_sub(oldest.received.elapsed()) {
-                        None => break,
-                        Some(left) if left.is_zero() => break,
-                        Some(left) => left,
-                    },
-                };
-                g = self
-                    .ready
-                    .wait_timeout(g, timeout)
-                    .unwrap_or_else(|p| p.into_inner())
-                    .0;
+        // With nothing queued, return an empty batch after one interval anyway, so the store
+        // can persist events and run its timers.
+        let start = Instant::now();
+        while wait && !g.closed && g.queue.len() < max {
+            let deadline = match g.queue.front() {
+                Some(oldest) => oldest.received + interval,
+                None if g.pending_overflow.lines > 0 => break,
+                None => start + interval,
+            };
+            let now = Instant::now();
+            if now >= deadline {
+                break;
             }
+            g = self
+                .ready
+                .wait_timeout(g, deadline - now)
+                .unwrap_or_else(|p| p.into_inner())
+                .0;
         }
         let n = g.queue.len().min(max);
         let entries: Vec<Entry> = (0..n).filter_map(|_| g.queue.pop_front()).collect();
-        let overflow = (g.pending_overflow.lines > 0).then(|| std::mem::take(&mut g.pending_overflow));
+        let overflow =
+            (g.pending_overflow.lines > 0).then(|| std::mem::take(&mut g.pending_overflow));
         Batch {
             entries,
             overflow,
@@ -197,11 +196,22 @@ mod tests {
         assert_eq!(b.entries.len(), 2);
         assert_eq!(
             b.overflow,
-            Some(Overflow { lines: 2, first_ms: 3, last_ms: 4 })
+            Some(Overflow {
+                lines: 2,
+                first_ms: 3,
+                last_ms: 4
+            })
         );
         assert_eq!(r.stats().overflow_lines, 2);
         let b = r.take_batch(10, Duration::from_secs(5), false);
         assert!(b.entries.is_empty() && b.overflow.is_none());
+    }
+
+    #[test]
+    fn empty_ring_returns_after_one_interval() {
+        let r = Ring::<4>::new();
+        let b = r.take_batch(4, Duration::from_millis(20), true);
+        assert!(b.entries.is_empty() && !b.closed);
     }
 
     #[test]

@@ -8,8 +8,13 @@ use crate::core::health::{LinkState, Snapshot};
 use crate::ring::RingStats;
 use std::sync::{Mutex, MutexGuard};
 
+/// Something that happened to the box, for the `events` table: (Unix ms, kind, detail).
+pub type Event = (i64, &'static str, String);
+
 pub struct Status {
     inner: Mutex<Snapshot>,
+    /// Events waiting for the store writer to persist them.
+    events: Mutex<Vec<Event>>,
 }
 
 impl Status {
@@ -26,6 +31,7 @@ impl Status {
                 link_since_ms: started_ms,
                 ..Snapshot::default()
             }),
+            events: Mutex::new(Vec::new()),
         }
     }
 
@@ -37,11 +43,35 @@ impl Status {
         self.lock().clone()
     }
 
+    pub fn push_event(&self, at_ms: i64, kind: &'static str, detail: String) {
+        let mut q = self.events.lock().unwrap_or_else(|p| p.into_inner());
+        // Bounded: a link flapping for days must not grow memory without limit.
+        if q.len() < 1000 {
+            q.push((at_ms, kind, detail));
+        }
+    }
+
+    pub fn take_events(&self) -> Vec<Event> {
+        std::mem::take(&mut *self.events.lock().unwrap_or_else(|p| p.into_inner()))
+    }
+
     /// Change link state; returns true if it changed (so the caller logs transitions once).
+    /// Transitions between up and down are also queued as events for the database.
     pub fn set_link(&self, state: LinkState, reason: &str, now_ms: i64) -> bool {
         let mut s = self.lock();
         if s.link == state && s.link_reason == reason {
             return false;
+        }
+        if s.link != state && state != LinkState::Connecting {
+            self.push_event(
+                now_ms,
+                if state == LinkState::Up {
+                    "link_up"
+                } else {
+                    "link_down"
+                },
+                format!("{}: {reason}", s.port),
+            );
         }
         if state == LinkState::Down && s.link == LinkState::Up {
             s.link_downs += 1;
@@ -54,8 +84,9 @@ impl Status {
         true
     }
 
-    pub fn on_read(&self, framer: FramerCounters, lines_pushed: u64, now_ms: i64) {
+    pub fn on_read(&self, framer: FramerCounters, lines_pushed: u64, blank: u64, now_ms: i64) {
         let mut s = self.lock();
+        s.blank_lines = blank;
         if framer.lines > s.framer.lines {
             s.last_line_ms = Some(now_ms);
         }

@@ -169,26 +169,65 @@ mod tests {
         let mut long_in = long.clone();
         long_in.extend_from_slice(b"\r\nok\r\n");
         let cut = String::from_utf8(long[..MAX_LINE].to_vec()).unwrap();
-        let cases: Vec<(&str, Vec<&[u8]>, Vec<(&str, bool, bool)>)> = vec![
-            ("LF", vec![b"a\nb\n"], vec![("a", false, false), ("b", false, false)]),
-            ("CR", vec![b"a\rb\r"], vec![("a", false, false), ("b", false, false)]),
-            ("CRLF", vec![b"a\r\nb\r\n"], vec![("a", false, false), ("b", false, false)]),
+        type Case<'a> = (&'a str, Vec<&'a [u8]>, Vec<(&'a str, bool, bool)>);
+        let cases: Vec<Case> = vec![
+            (
+                "LF",
+                vec![b"a\nb\n"],
+                vec![("a", false, false), ("b", false, false)],
+            ),
+            (
+                "CR",
+                vec![b"a\rb\r"],
+                vec![("a", false, false), ("b", false, false)],
+            ),
+            (
+                "CRLF",
+                vec![b"a\r\nb\r\n"],
+                vec![("a", false, false), ("b", false, false)],
+            ),
             (
                 "CRLF split across reads",
                 vec![b"a\r", b"\nb\r", b"\n"],
                 vec![("a", false, false), ("b", false, false)],
             ),
-            ("line split across reads", vec![b"ab", b"c\n"], vec![("abc", false, false)]),
-            ("empty lines are not delivered", vec![b"\n\n\r\r\na\n"], vec![("a", false, false)]),
-            ("NUL and XOFF dropped", vec![b"a\x00b\x13c\n"], vec![("abc", false, false)]),
-            ("form feed kept", vec![b"\x0c  Date\n"], vec![("\x0c  Date", false, false)]),
-            ("partial line flushed", vec![b"a\nbc"], vec![("a", false, false), ("bc", false, true)]),
-            ("ISO-8859-1 byte kept", vec![b"caf\xe9\n"], vec![("caf\u{fffd}", false, false)]),
+            (
+                "line split across reads",
+                vec![b"ab", b"c\n"],
+                vec![("abc", false, false)],
+            ),
+            (
+                "empty lines are not delivered",
+                vec![b"\n\n\r\r\na\n"],
+                vec![("a", false, false)],
+            ),
+            (
+                "NUL and XOFF dropped",
+                vec![b"a\x00b\x13c\n"],
+                vec![("abc", false, false)],
+            ),
+            (
+                "form feed kept",
+                vec![b"\x0c  Date\n"],
+                vec![("\x0c  Date", false, false)],
+            ),
+            (
+                "partial line flushed",
+                vec![b"a\nbc"],
+                vec![("a", false, false), ("bc", false, true)],
+            ),
+            (
+                "ISO-8859-1 byte kept",
+                vec![b"caf\xe9\n"],
+                vec![("caf\u{fffd}", false, false)],
+            ),
         ];
         for (legend, input, want) in cases {
             let (got, _) = frame(&input);
-            let want: Vec<(String, bool, bool)> =
-                want.into_iter().map(|(s, t, p)| (s.to_string(), t, p)).collect();
+            let want: Vec<(String, bool, bool)> = want
+                .into_iter()
+                .map(|(s, t, p)| (s.to_string(), t, p))
+                .collect();
             assert_eq!(got, want, "{legend}");
         }
         let (got, c) = frame(&[&long_in]);

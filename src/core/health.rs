@@ -52,6 +52,8 @@ pub struct Snapshot {
     pub framer: FramerCounters,
     /// Lines handed to the ring (stored or, if it overflowed, counted).
     pub lines_read: u64,
+    /// Lines of only blanks (page feeds), counted and not stored.
+    pub blank_lines: u64,
     pub last_line_ms: Option<i64>,
     /// Since start: lines stored as records, headers and rejects.
     pub records: u64,
@@ -156,10 +158,7 @@ pub fn judge(s: &Snapshot, now_ms: i64) -> Verdict {
     let summary = match f.iter().find(|x| x.level == level) {
         Some(x) => x.message.clone(),
         None => match s.last_line_ms {
-            Some(t) => format!(
-                "capturing; last line {} ago",
-                human_duration(now_ms - t)
-            ),
+            Some(t) => format!("capturing; last line {} ago", human_duration(now_ms - t)),
             None => "capturing; no line received yet".to_string(),
         },
     };
@@ -204,7 +203,10 @@ mod tests {
 
         let mut s = up();
         s.last_line_ms = Some(0);
-        assert_eq!(judge(&s, 3_725_000).summary, "capturing; last line 1 h 02 min ago");
+        assert_eq!(
+            judge(&s, 3_725_000).summary,
+            "capturing; last line 1 h 02 min ago"
+        );
 
         let mut s = up();
         s.link = LinkState::Down;
@@ -229,7 +231,9 @@ mod tests {
         s.rejects = 2;
         assert_eq!(judge(&s, 0).level, Level::Warning);
         s.rejects = 200;
-        assert!(judge(&s, 0).summary.contains("could not be read as panasonic"));
+        assert!(judge(&s, 0)
+            .summary
+            .contains("could not be read as panasonic"));
 
         let mut s = up();
         s.ring.overflow_lines = 3;

@@ -3,4 +3,5 @@
 pub mod dialect;
 pub mod framer;
 pub mod health;
+pub mod officeday;
 pub mod record;

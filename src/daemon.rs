@@ -1,0 +1,112 @@
+//! `smdrbox run`: wires source -> ring -> store writer, the web thread, and signals.
+
+use crate::config::Config;
+use crate::core::dialect::new_dialect;
+use crate::core::health::Snapshot;
+use crate::ring::Ring;
+use crate::source::{now_ms, serial, Intake};
+use crate::status::Status;
+use crate::store::writer::{self, WriterOptions};
+use crate::store::Store;
+use anyhow::{Context, Result};
+use std::path::Path;
+use std::sync::Arc;
+
+/// The ring's storage, reserved at link time (see `ring`).
+static RING: Ring = Ring::new();
+
+pub fn run(config: Config, config_path: &Path) -> Result<()> {
+    let started = now_ms();
+    let mut store = Store::open(&config.store.path)?;
+    let source_name = format!("serial:{}", config.source.path.display());
+    store
+        .event(
+            started,
+            "start",
+            &format!(
+                "smdrbox {} ({}; {} {}; ring {})",
+                env!("CARGO_PKG_VERSION"),
+                config_path.display(),
+                source_name,
+                config.source.settings_label(),
+                config.ring.capacity.0
+            ),
+        )
+        .context("recording start")?;
+    RING.set_capacity(config.ring.capacity.0);
+    let status = Arc::new(Status::new(
+        config.source.path.display().to_string(),
+        config.source.settings_label(),
+        config.pbx.dialect.as_str().to_string(),
+        started,
+    ));
+
+    let snap_status = status.clone();
+    let snapshot = Arc::new(move || -> Snapshot {
+        let mut s = snap_status.snapshot();
+        s.ring = RING.stats();
+        s
+    });
+    let web = crate::web::start(config.web.listen.0, config.store.path.clone(), snapshot)?;
+    // Tests and the demo read this line for the port.
+    tracing::info!("web: listening on http://{}/", web.addr());
+
+    let writer_status = status.clone();
+    let dialect = new_dialect(config.pbx.dialect_options());
+    let opts = WriterOptions {
+        source: source_name,
+        interval: config.store.commit_interval_ms.duration(),
+        max_batch: config.store.commit_max_records.0,
+    };
+    let writer = std::thread::Builder::new()
+        .name("store".into())
+        .spawn(move || writer::run(store, &RING, dialect, &writer_status, opts))
+        .context("starting the store thread")?;
+
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("starting the runtime")?;
+    let reason = rt.block_on(async {
+        let (tx, rx) = tokio::sync::watch::channel(false);
+        let mut intake = Intake::new(&RING, &status);
+        let signal = async {
+            use tokio::signal::unix::{signal, SignalKind};
+            let (mut term, mut int) = match (
+                signal(SignalKind::terminate()),
+                signal(SignalKind::interrupt()),
+            ) {
+                (Ok(t), Ok(i)) => (t, i),
+                _ => {
+                    tracing::error!("cannot install signal handlers");
+                    return std::future::pending::<&'static str>().await;
+                }
+            };
+            tokio::select! {
+                _ = term.recv() => "SIGTERM",
+                _ = int.recv() => "SIGINT",
+            }
+        };
+        tokio::pin!(signal);
+        let source = serial::run(&config.source, &mut intake, &status, rx);
+        tokio::pin!(source);
+        tokio::select! {
+            why = &mut signal => {
+                tracing::info!("{why}: stopping; storing every line read so far");
+                let _ = tx.send(true);
+                source.await;
+                why
+            }
+            _ = &mut source => "source ended",
+        }
+    });
+    status.push_event(now_ms(), "stop", reason.to_string());
+    RING.close();
+    let last_seq = writer
+        .join()
+        .map_err(|_| anyhow::anyhow!("the store thread panicked"))?;
+    web.stop();
+    let lines = status.snapshot().lines_read;
+    tracing::info!("stopped: {lines} lines read this run, committed through seq {last_seq}");
+    Ok(())
+}

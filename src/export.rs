@@ -1,0 +1,368 @@
+//! The CSV of calls: what the web page downloads and `smdrbox export` prints.
+//!
+//! One row per stored call record, in the order the PBX printed them. Values are as stored
+//! (the PBX's own date and time, cost as decimal text); nothing is recomputed except the
+//! `h:mm:ss` duration and the local receive time, which are there for spreadsheet users.
+
+use crate::store::read::{CallRow, Reader};
+use anyhow::Result;
+use chrono::{Datelike, Local, NaiveDate, TimeZone};
+use std::borrow::Cow;
+use std::fmt::Display;
+use std::io::Write;
+
+/// The CSV columns in order, as (name, meaning). README's column table is generated from (and
+/// checked against) this list, so a change here is a change of the documented format.
+pub const COLUMNS: &[(&str, &str)] = &[
+    ("seq", "Sequence number of the raw line in the box's database (gap-free, never reused)"),
+    ("date", "Call date YYYY-MM-DD as printed by the PBX (its clock); empty if it printed `**`"),
+    ("time", "Call time HH:MM as printed by the PBX (its clock); see time_is"),
+    ("time_is", "What `time` means: `end` or `start` of the call (Panasonic prints the END time)"),
+    ("direction", "incoming, outgoing or internal"),
+    ("extension", "Extension (or originator such as D101 doorphone, T01 TIE line)"),
+    ("trunk", "CO line / trunk number; empty on internal calls"),
+    ("number", "Outgoing: digits dialled; incoming: caller's number (empty without CLI); internal: called extension"),
+    ("caller_name", "Caller's name when the PBX printed one"),
+    ("ddi", "DDI/DID number the call came in on"),
+    ("ring_secs", "Seconds the call rang before answer or hang-up; empty if the PBX prints no ring time"),
+    ("duration_secs", "Talk time in seconds; empty if the PBX printed none"),
+    ("duration", "Talk time as h:mm:ss"),
+    ("cost", "Call charge as printed (decimal text)"),
+    ("currency", "Currency of the charge as printed"),
+    ("account_code", "Account code entered for the call"),
+    ("condition", "PBX condition code as printed (NA, TR, FW, ...)"),
+    ("unanswered", "1 if the call was not answered at this extension, else 0"),
+    ("transferred", "1 if the call was transferred, else 0"),
+    ("forwarded", "1 if the call was forwarded to an outside line, else 0"),
+    ("received_at", "When the box received the line, box local time YYYY-MM-DDTHH:MM:SS"),
+    ("source", "Where the line came from, e.g. serial:/dev/smdr0"),
+];
+
+/// Write the header row and one row per call record dated `from..=to` (see
+/// [`Reader::for_each_call`]); returns the number of rows written (without the header).
+pub fn write_csv<W: Write>(reader: &Reader, from: NaiveDate, to: NaiveDate, out: W) -> Result<u64> {
+    write_csv_in(reader, from, to, out, &Local)
+}
+
+/// [`write_csv`] with the time zone for `received_at` as a parameter (tests use a fixed one).
+fn write_csv_in<W: Write, Tz: TimeZone>(
+    reader: &Reader,
+    from: NaiveDate,
+    to: NaiveDate,
+    out: W,
+    tz: &Tz,
+) -> Result<u64>
+where
+    Tz::Offset: Display,
+{
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record(COLUMNS.iter().map(|(name, _)| *name))?;
+    let n = reader.for_each_call(from, to, |row| {
+        let cells = row_cells(row, tz);
+        w.write_record(cells.iter().map(|c| neutralise(c).into_owned()))?;
+        Ok(())
+    })?;
+    w.flush()?;
+    Ok(n)
+}
+
+/// One call as CSV cells, in [`COLUMNS`] order (before formula neutralising).
+fn row_cells<Tz: TimeZone>(r: &CallRow, tz: &Tz) -> Vec<String>
+where
+    Tz::Offset: Display,
+{
+    let opt = |v: &Option<String>| v.clone().unwrap_or_default();
+    let num = |v: Option<i64>| v.map(|n| n.to_string()).unwrap_or_default();
+    let flag = |b: bool| if b { "1" } else { "0" }.to_string();
+    let cells = vec![
+        r.seq.to_string(),
+        opt(&r.call_date),
+        opt(&r.call_time),
+        r.time_is.clone(),
+        r.direction.clone(),
+        r.extension.clone(),
+        opt(&r.trunk),
+        r.number.clone(),
+        opt(&r.caller_name),
+        opt(&r.ddi),
+        num(r.ring_secs),
+        num(r.duration_secs),
+        r.duration_secs.map(hms).unwrap_or_default(),
+        opt(&r.cost),
+        opt(&r.currency),
+        opt(&r.account_code),
+        opt(&r.condition),
+        flag(r.unanswered),
+        flag(r.transferred),
+        flag(r.forwarded),
+        local_iso(r.received_ms, tz),
+        r.source.clone(),
+    ];
+    debug_assert_eq!(cells.len(), COLUMNS.len());
+    cells
+}
+
+/// `1:02:05` for 3725 seconds: spreadsheets read it as a duration.
+pub fn hms(secs: i64) -> String {
+    let s = secs.max(0);
+    format!("{}:{:02}:{:02}", s / 3600, s % 3600 / 60, s % 60)
+}
+
+/// Unix milliseconds as local `YYYY-MM-DDTHH:MM:SS` (no offset: spreadsheets choke on it).
+fn local_iso<Tz: TimeZone>(ms: i64, tz: &Tz) -> String
+where
+    Tz::Offset: Display,
+{
+    match tz.timestamp_millis_opt(ms).earliest() {
+        Some(t) => t.format("%Y-%m-%dT%H:%M:%S").to_string(),
+        None => String::new(),
+    }
+}
+
+/// Keep a spreadsheet from running a cell as a formula (CSV injection): a cell that starts
+/// with `=`, `+`, `-`, `@` (or TAB/CR, which some spreadsheets skip before looking) gets a
+/// leading `'`. Cells made only of digits, spaces, `.`, `:` and `-` are left alone: they
+/// cannot call anything, and phone numbers such as `-0376` or `0376689064-` (Panasonic marks a
+/// transfer with a trailing `-`) must stay exactly as printed.
+pub fn neutralise(cell: &str) -> Cow<'_, str> {
+    let risky = matches!(
+        cell.as_bytes().first(),
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')
+    );
+    let plain = cell
+        .bytes()
+        .all(|b| b.is_ascii_digit() || matches!(b, b' ' | b'.' | b':' | b'-'));
+    if risky && !plain {
+        Cow::Owned(format!("'{cell}"))
+    } else {
+        Cow::Borrowed(cell)
+    }
+}
+
+/// Most days one download may span (a leap year); bounds the memory the web thread buffers.
+pub const MAX_PERIOD_DAYS: i64 = 366;
+
+/// The period of a download from its `from`/`to` query values (`YYYY-MM-DD`, both inclusive).
+/// A missing (or empty) `from` is the first day of today's month, a missing `to` is today.
+pub fn parse_period(
+    from: Option<&str>,
+    to: Option<&str>,
+    today: NaiveDate,
+) -> Result<(NaiveDate, NaiveDate), String> {
+    let from = match from.filter(|s| !s.is_empty()) {
+        Some(s) => parse_date("from", s)?,
+        None => today.with_day(1).unwrap_or(today),
+    };
+    let to = match to.filter(|s| !s.is_empty()) {
+        Some(s) => parse_date("to", s)?,
+        None => today,
+    };
+    if from > to {
+        return Err(format!("from {from} is after to {to}"));
+    }
+    let days = (to - from).num_days() + 1;
+    if days > MAX_PERIOD_DAYS {
+        return Err(format!(
+            "{from} to {to} is {days} days; at most {MAX_PERIOD_DAYS} days per download"
+        ));
+    }
+    Ok((from, to))
+}
+
+/// Strict `YYYY-MM-DD` (chrono alone would also take `2024-5-1` or a signed year).
+fn parse_date(name: &str, s: &str) -> Result<NaiveDate, String> {
+    let b = s.as_bytes();
+    let shape = b.len() == 10
+        && b.iter().enumerate().all(|(i, c)| {
+            if i == 4 || i == 7 {
+                *c == b'-'
+            } else {
+                c.is_ascii_digit()
+            }
+        });
+    let date = shape
+        .then(|| {
+            let n = |r: std::ops::Range<usize>| s[r].parse::<u32>().ok();
+            NaiveDate::from_ymd_opt(n(0..4)? as i32, n(5..7)?, n(8..10)?)
+        })
+        .flatten();
+    date.ok_or_else(|| {
+        let shown: String = s.chars().take(40).collect();
+        format!("{name}: {shown:?} is not a date; use YYYY-MM-DD, e.g. 2024-05-01")
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::framer::{Line, LineBuf};
+    use crate::core::record::{Cost, Direction, Parsed, Record, TimeMeaning};
+    use crate::store::{Ingested, Store};
+    use chrono::{FixedOffset, NaiveTime};
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn neutralises_formulas_but_not_numbers() {
+        for (cell, want) in [
+            ("=HYPERLINK(\"x\")", "'=HYPERLINK(\"x\")"),
+            ("+SUM(A1)", "'+SUM(A1)"),
+            ("-2+3", "'-2+3"),
+            ("@cmd", "'@cmd"),
+            ("\tx", "'\tx"),
+            ("+441234567", "'+441234567"),
+            ("0376689064-", "0376689064-"),
+            ("-0376", "-0376"),
+            ("-", "-"),
+            ("-1.50", "-1.50"),
+            ("0:01:05", "0:01:05"),
+            ("", ""),
+            ("Müller", "Müller"),
+            ("a=b", "a=b"),
+        ] {
+            assert_eq!(neutralise(cell), want, "{cell:?}");
+        }
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(hms(0), "0:00:00");
+        assert_eq!(hms(65), "0:01:05");
+        assert_eq!(hms(3725), "1:02:05");
+        assert_eq!(hms(-3), "0:00:00");
+    }
+
+    #[test]
+    fn periods() {
+        let today = d("2024-05-17");
+        assert_eq!(
+            parse_period(None, None, today),
+            Ok((d("2024-05-01"), today))
+        );
+        assert_eq!(
+            parse_period(Some(""), Some(""), today),
+            Ok((d("2024-05-01"), today))
+        );
+        assert_eq!(
+            parse_period(Some("2024-02-01"), Some("2024-02-29"), today),
+            Ok((d("2024-02-01"), d("2024-02-29")))
+        );
+        assert_eq!(
+            parse_period(Some("2024-05-03"), None, today),
+            Ok((d("2024-05-03"), today))
+        );
+        // A full leap year is allowed, one day more is not.
+        assert!(parse_period(Some("2024-01-01"), Some("2024-12-31"), today).is_ok());
+        let e = parse_period(Some("2023-12-31"), Some("2024-12-31"), today).unwrap_err();
+        assert_eq!(
+            e,
+            "2023-12-31 to 2024-12-31 is 367 days; at most 366 days per download"
+        );
+        let e = parse_period(Some("2024-06-01"), Some("2024-05-01"), today).unwrap_err();
+        assert_eq!(e, "from 2024-06-01 is after to 2024-05-01");
+        for bad in [
+            "2024-5-1",
+            "2024-02-30",
+            "2024/05/01",
+            "+2024-05-01",
+            "yesterday",
+            "2024-05-01x",
+        ] {
+            let e = parse_period(Some(bad), None, today).unwrap_err();
+            assert!(
+                e.starts_with("from: ") && e.contains("YYYY-MM-DD"),
+                "{bad}: {e}"
+            );
+        }
+        let e = parse_period(None, Some("2024-13-01"), today).unwrap_err();
+        assert!(e.starts_with("to: \"2024-13-01\" is not a date"), "{e}");
+    }
+
+    fn record(date: &str, number: &str, name: Option<&str>, unanswered: bool) -> Parsed {
+        Parsed::Record {
+            record: Box::new(Record {
+                dialect: "panasonic",
+                layout: "B",
+                date: Some(d(date)),
+                time: NaiveTime::from_hms_opt(9, 5, 0),
+                time_is: TimeMeaning::CallEnd,
+                extension: "101".into(),
+                trunk: Some("01".into()),
+                direction: Direction::Incoming,
+                number: number.into(),
+                caller_name: name.map(Into::into),
+                ddi: None,
+                ring_secs: Some(12),
+                duration_secs: (!unanswered).then_some(3725),
+                cost: Some(Cost {
+                    amount: "1.20".into(),
+                    currency: "EUR".into(),
+                }),
+                account_code: None,
+                condition: unanswered.then(|| "NA".to_string()),
+                unanswered,
+                transferred: false,
+                forwarded: false,
+            }),
+            warnings: vec![],
+        }
+    }
+
+    #[test]
+    fn writes_header_and_rows_in_range() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("smdr.db");
+        let mut store = Store::open(&path).unwrap();
+        let line = Line {
+            bytes: LineBuf::from_slice(b"raw").unwrap(),
+            truncated: false,
+            partial: false,
+        };
+        let parsed = [
+            record("2024-04-30", "0111", None, false),
+            record(
+                "2024-05-01",
+                "=cmd|' /C calc'!A0",
+                Some("Smith, \"J\""),
+                false,
+            ),
+            record("2024-05-02", "0376689064-", None, true),
+            Parsed::Reject {
+                reason: "bad".into(),
+            },
+        ];
+        let batch: Vec<Ingested> = parsed
+            .iter()
+            .map(|p| Ingested {
+                // 2024-05-01 10:00:00 UTC
+                received_ms: 1_714_557_600_000,
+                source: "serial:/dev/smdr0",
+                line: &line,
+                parsed: p,
+            })
+            .collect();
+        store.commit(&batch, &[]).unwrap();
+        let reader = Reader::open(&path).unwrap();
+        let mut out = Vec::new();
+        let tz = FixedOffset::east_opt(2 * 3600).unwrap();
+        let n = write_csv_in(&reader, d("2024-05-01"), d("2024-05-31"), &mut out, &tz).unwrap();
+        assert_eq!(n, 2);
+        let text = String::from_utf8(out).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        let header: Vec<&str> = COLUMNS.iter().map(|c| c.0).collect();
+        assert_eq!(lines[0], header.join(","));
+        assert_eq!(
+            lines[1],
+            "2,2024-05-01,09:05,end,incoming,101,01,'=cmd|' /C calc'!A0,\"Smith, \"\"J\"\"\",,\
+             12,3725,1:02:05,1.20,EUR,,,0,0,0,2024-05-01T12:00:00,serial:/dev/smdr0"
+        );
+        assert_eq!(
+            lines[2],
+            "3,2024-05-02,09:05,end,incoming,101,01,0376689064-,,,12,,,1.20,EUR,,NA,1,0,0,\
+             2024-05-01T12:00:00,serial:/dev/smdr0"
+        );
+        assert_eq!(lines.len(), 3);
+    }
+}

@@ -1,0 +1,223 @@
+//! Read-only queries for the web page and the CLI export, on their own connection.
+
+use anyhow::{Context, Result};
+use chrono::NaiveDate;
+use rusqlite::{Connection, OpenFlags, Row};
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+
+pub struct Reader {
+    conn: Connection,
+    path: PathBuf,
+}
+
+/// Counts from the database (everything ever stored, not just since start).
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+pub struct DbCounts {
+    pub lines: i64,
+    pub records: i64,
+    pub headers: i64,
+    pub rejects: i64,
+    /// Lines received since the given start of today.
+    pub lines_today: i64,
+    pub records_today: i64,
+    pub last_record_received_ms: Option<i64>,
+    pub last_seq: i64,
+    /// Database file plus its WAL, bytes.
+    pub size_bytes: u64,
+}
+
+/// One stored call record with its raw line's receive time and source.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct CallRow {
+    pub seq: i64,
+    pub received_ms: i64,
+    pub source: String,
+    pub dialect: String,
+    pub layout: String,
+    pub call_date: Option<String>,
+    pub call_time: Option<String>,
+    pub time_is: String,
+    pub direction: String,
+    pub extension: String,
+    pub trunk: Option<String>,
+    pub number: String,
+    pub caller_name: Option<String>,
+    pub ddi: Option<String>,
+    pub ring_secs: Option<i64>,
+    pub duration_secs: Option<i64>,
+    pub cost: Option<String>,
+    pub currency: Option<String>,
+    pub account_code: Option<String>,
+    pub condition: Option<String>,
+    pub unanswered: bool,
+    pub transferred: bool,
+    pub forwarded: bool,
+    pub warnings: Option<String>,
+}
+
+/// A line the dialect could not read, for the technician.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct RejectRow {
+    pub seq: i64,
+    pub received_ms: i64,
+    pub line: String,
+    pub reason: String,
+}
+
+const CALL_COLUMNS: &str = "r.seq, l.received_at, s.name, r.dialect, r.layout, r.call_date,
+    r.call_time, r.time_is, r.direction, r.extension, r.trunk, r.number, r.caller_name, r.ddi,
+    r.ring_secs, r.duration_secs, r.cost, r.currency, r.account_code, r.condition, r.unanswered,
+    r.transferred, r.forwarded, r.warnings
+    FROM records r JOIN raw_lines l ON l.seq = r.seq JOIN sources s ON s.id = l.source_id";
+
+fn call_row(r: &Row<'_>) -> rusqlite::Result<CallRow> {
+    Ok(CallRow {
+        seq: r.get(0)?,
+        received_ms: r.get(1)?,
+        source: r.get(2)?,
+        dialect: r.get(3)?,
+        layout: r.get(4)?,
+        call_date: r.get(5)?,
+        call_time: r.get(6)?,
+        time_is: r.get(7)?,
+        direction: r.get(8)?,
+        extension: r.get(9)?,
+        trunk: r.get(10)?,
+        number: r.get(11)?,
+        caller_name: r.get(12)?,
+        ddi: r.get(13)?,
+        ring_secs: r.get(14)?,
+        duration_secs: r.get(15)?,
+        cost: r.get(16)?,
+        currency: r.get(17)?,
+        account_code: r.get(18)?,
+        condition: r.get(19)?,
+        unanswered: r.get(20)?,
+        transferred: r.get(21)?,
+        forwarded: r.get(22)?,
+        warnings: r.get(23)?,
+    })
+}
+
+impl Reader {
+    pub fn open(path: &Path) -> Result<Reader> {
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .with_context(|| format!("opening {} for reading", path.display()))?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        Ok(Reader {
+            conn,
+            path: path.to_path_buf(),
+        })
+    }
+
+    pub fn counts(&self, today_start_ms: i64) -> Result<DbCounts> {
+        let mut c = DbCounts::default();
+        let mut st = self.conn.prepare_cached(
+            "SELECT kind, count(*), sum(received_at >= ?1) FROM raw_lines GROUP BY kind",
+        )?;
+        let mut rows = st.query([today_start_ms])?;
+        while let Some(r) = rows.next()? {
+            let kind: String = r.get(0)?;
+            let n: i64 = r.get(1)?;
+            let today: i64 = r.get::<_, Option<i64>>(2)?.unwrap_or(0);
+            c.lines += n;
+            c.lines_today += today;
+            match kind.as_str() {
+                "record" => {
+                    c.records = n;
+                    c.records_today = today;
+                }
+                "header" => c.headers = n,
+                _ => c.rejects = n,
+            }
+        }
+        c.last_record_received_ms = self.conn.query_row(
+            "SELECT max(received_at) FROM raw_lines WHERE kind = 'record'",
+            [],
+            |r| r.get(0),
+        )?;
+        c.last_seq =
+            self.conn
+                .query_row("SELECT coalesce(max(seq), 0) FROM raw_lines", [], |r| {
+                    r.get(0)
+                })?;
+        c.size_bytes = file_size(&self.path) + file_size(&wal_path(&self.path));
+        Ok(c)
+    }
+
+    /// The most recent calls, newest first.
+    pub fn latest_calls(&self, limit: usize) -> Result<Vec<CallRow>> {
+        let mut st = self.conn.prepare_cached(&format!(
+            "SELECT {CALL_COLUMNS} ORDER BY r.seq DESC LIMIT ?1"
+        ))?;
+        let rows = st.query_map([limit as i64], call_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Calls whose PBX date is within `from..=to`, in the order the PBX printed them.
+    /// Records without a date (the PBX printed `**`) are placed by their receive date.
+    pub fn for_each_call(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+        mut f: impl FnMut(&CallRow) -> Result<()>,
+    ) -> Result<u64> {
+        let mut st = self.conn.prepare_cached(&format!(
+            "SELECT {CALL_COLUMNS}
+             WHERE coalesce(r.call_date, date(l.received_at / 1000, 'unixepoch', 'localtime'))
+                   BETWEEN ?1 AND ?2
+             ORDER BY r.seq"
+        ))?;
+        let mut rows = st.query([
+            from.format("%Y-%m-%d").to_string(),
+            to.format("%Y-%m-%d").to_string(),
+        ])?;
+        let mut n = 0;
+        while let Some(r) = rows.next()? {
+            f(&call_row(r)?)?;
+            n += 1;
+        }
+        Ok(n)
+    }
+
+    /// The most recent lines that could not be read, newest first.
+    pub fn latest_rejects(&self, limit: usize) -> Result<Vec<RejectRow>> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT seq, received_at, line, coalesce(reason, '') FROM raw_lines
+             WHERE kind = 'reject' ORDER BY seq DESC LIMIT ?1",
+        )?;
+        let rows = st.query_map([limit as i64], |r| {
+            let bytes: Vec<u8> = r.get(2)?;
+            Ok(RejectRow {
+                seq: r.get(0)?,
+                received_ms: r.get(1)?,
+                line: crate::core::framer::decode(&bytes).into_owned(),
+                reason: r.get(3)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The most recent box events (start, stop, link down/up, overflow), newest first.
+    pub fn latest_events(&self, limit: usize) -> Result<Vec<(i64, String, String)>> {
+        let mut st = self
+            .conn
+            .prepare_cached("SELECT at, kind, detail FROM events ORDER BY id DESC LIMIT ?1")?;
+        let rows = st.query_map([limit as i64], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
+
+fn wal_path(db: &Path) -> PathBuf {
+    let mut s = db.as_os_str().to_owned();
+    s.push("-wal");
+    PathBuf::from(s)
+}
+
+fn file_size(p: &Path) -> u64 {
+    std::fs::metadata(p).map(|m| m.len()).unwrap_or(0)
+}

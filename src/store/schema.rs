@@ -1,0 +1,71 @@
+//! Schema and migrations. `PRAGMA user_version` holds the number of migrations applied; each
+//! migration runs once, in order, inside one transaction with the version bump.
+
+use rusqlite::Connection;
+
+pub const MIGRATIONS: &[&str] = &[
+    // 1: raw lines, parsed records, events.
+    r#"
+    CREATE TABLE sources (
+        id   INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE            -- e.g. serial:/dev/smdr0, import:costa.log
+    );
+    -- Every non-blank line the box received, exactly as framed. seq is the gap-free sequence
+    -- number the store assigns in commit order.
+    CREATE TABLE raw_lines (
+        seq         INTEGER PRIMARY KEY,
+        received_at INTEGER NOT NULL,        -- Unix milliseconds, UTC, at the box
+        source_id   INTEGER NOT NULL REFERENCES sources(id),
+        line        BLOB NOT NULL,           -- bytes without terminator, control bytes removed
+        kind        TEXT NOT NULL CHECK (kind IN ('record', 'header', 'reject')),
+        truncated   INTEGER NOT NULL DEFAULT 0,  -- cut at the framer's maximum line length
+        partial     INTEGER NOT NULL DEFAULT 0,  -- unterminated: link lost or input ended mid-line
+        reason      TEXT                     -- why a reject was rejected
+    );
+    CREATE INDEX raw_lines_received ON raw_lines(received_at);
+    -- One row per raw line the dialect read as a record.
+    CREATE TABLE records (
+        seq           INTEGER PRIMARY KEY REFERENCES raw_lines(seq),
+        dialect       TEXT NOT NULL,
+        layout        TEXT NOT NULL,
+        call_date     TEXT,                  -- YYYY-MM-DD as printed by the PBX (its local time)
+        call_time     TEXT,                  -- HH:MM
+        time_is       TEXT NOT NULL,         -- 'end' or 'start' of the call
+        extension     TEXT NOT NULL,
+        trunk         TEXT,
+        direction     TEXT NOT NULL,         -- incoming, outgoing, internal
+        number        TEXT NOT NULL,
+        caller_name   TEXT,
+        ddi           TEXT,
+        ring_secs     INTEGER,
+        duration_secs INTEGER,
+        cost          TEXT,
+        currency      TEXT,
+        account_code  TEXT,
+        condition     TEXT,
+        unanswered    INTEGER NOT NULL,
+        transferred   INTEGER NOT NULL,
+        forwarded     INTEGER NOT NULL,
+        warnings      TEXT
+    );
+    CREATE INDEX records_date ON records(call_date, call_time);
+    -- What happened to the box: start, stop, link down/up, ring overflow.
+    CREATE TABLE events (
+        id     INTEGER PRIMARY KEY,
+        at     INTEGER NOT NULL,             -- Unix milliseconds, UTC
+        kind   TEXT NOT NULL,
+        detail TEXT NOT NULL
+    );
+    "#,
+];
+
+pub fn migrate(conn: &mut Connection) -> rusqlite::Result<u32> {
+    let current: u32 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", (i + 1) as u32)?;
+        tx.commit()?;
+    }
+    Ok(MIGRATIONS.len() as u32)
+}

@@ -1,0 +1,122 @@
+//! The store's writer loop: takes batches from the ring, runs the dialect on them, commits.
+//!
+//! The dialect runs here, on the store side of the ring, so that the ring holds fixed-size raw
+//! lines and the reader does nothing but frame (see ARCHITECTURE.md).
+
+use super::{Ingested, Store};
+use crate::core::dialect::Dialect;
+use crate::core::framer::decode;
+use crate::core::record::Parsed;
+use crate::ring::{Batch, Ring};
+use crate::source::now_ms;
+use crate::status::Status;
+use std::time::{Duration, Instant};
+
+pub struct WriterOptions {
+    pub source: String,
+    pub interval: Duration,
+    pub max_batch: usize,
+}
+
+/// Between retries of a failed commit: short at first, then at most this.
+const RETRY_MAX: Duration = Duration::from_secs(10);
+/// A quiet box folds its WAL into the database this often.
+const CHECKPOINT_EVERY: Duration = Duration::from_secs(600);
+
+/// Runs until the ring is closed and drained. Returns the last committed sequence number.
+pub fn run(
+    mut store: Store,
+    ring: &Ring,
+    mut dialect: Box<dyn Dialect>,
+    status: &Status,
+    opts: WriterOptions,
+) -> i64 {
+    let mut last_seq = store.last_seq().unwrap_or(0);
+    let mut last_checkpoint = Instant::now();
+    let mut dirty = false;
+    loop {
+        let batch: Batch = ring.take_batch(opts.max_batch, opts.interval, true);
+        let parsed: Vec<Parsed> = batch
+            .entries
+            .iter()
+            .map(|e| dialect.parse(&decode(&e.line.bytes)))
+            .collect();
+        let mut events: Vec<(i64, &str, String)> = status.take_events();
+        if let Some(o) = batch.overflow {
+            events.push((
+                o.last_ms,
+                "overflow",
+                format!(
+                    "{} lines dropped: ring full (received between {} and {} ms)",
+                    o.lines, o.first_ms, o.last_ms
+                ),
+            ));
+        }
+        if !batch.entries.is_empty() || !events.is_empty() {
+            let items: Vec<Ingested<'_>> = batch
+                .entries
+                .iter()
+                .zip(&parsed)
+                .map(|(e, p)| Ingested {
+                    received_ms: e.received_ms,
+                    source: &opts.source,
+                    line: &e.line,
+                    parsed: p,
+                })
+                .collect();
+            let mut delay = Duration::from_millis(250);
+            let mut tries = 0u32;
+            loop {
+                match store.commit(&items, &events) {
+                    Ok(c) => {
+                        if c.last_seq > 0 {
+                            last_seq = c.last_seq;
+                        }
+                        status.on_commit(c.records, c.headers, c.rejects, last_seq, now_ms());
+                        tracing::debug!(
+                            "committed seq {}..={} ({} records, {} headers, {} rejects)",
+                            c.first_seq,
+                            c.last_seq,
+                            c.records,
+                            c.headers,
+                            c.rejects
+                        );
+                        dirty = true;
+                        break;
+                    }
+                    Err(e) => {
+                        tries += 1;
+                        let msg = format!("commit failed (try {tries}): {e:#}");
+                        if tries == 1 || tries.is_multiple_of(30) {
+                            tracing::error!("{msg}; retrying, lines wait in RAM");
+                        }
+                        status.on_store_error(msg);
+                        // While stopping, give storage a bounded chance; then say what is lost.
+                        if batch.closed && tries >= 20 {
+                            tracing::error!(
+                                "giving up at shutdown: {} lines not stored",
+                                items.len()
+                            );
+                            break;
+                        }
+                        std::thread::sleep(delay);
+                        delay = (delay * 2).min(RETRY_MAX);
+                    }
+                }
+            }
+        } else if dirty && last_checkpoint.elapsed() >= CHECKPOINT_EVERY {
+            match store.checkpoint() {
+                Ok(()) => dirty = false,
+                Err(e) => tracing::warn!("{e:#}"),
+            }
+            last_checkpoint = Instant::now();
+        }
+        if batch.closed {
+            break;
+        }
+    }
+    if let Err(e) = store.checkpoint() {
+        tracing::warn!("{e:#}");
+    }
+    last_seq
+}

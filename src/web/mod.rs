@@ -1,0 +1,365 @@
+//! The web server: status page for the technician, latest calls and the CSV download for the
+//! office, `/api/status` and `/healthz` for machines.
+//!
+//! tiny_http on one thread that answers requests one at a time with its own read-only
+//! database connection, so a slow page or a big download never blocks capture. The in-memory
+//! state comes from the `snapshot` closure; the clock is read here, at the edge, and passed to
+//! the pure page renderers.
+
+pub mod fmt;
+pub mod pages;
+
+use crate::core::health::{judge, Level, Snapshot, Verdict};
+use crate::export;
+use crate::store::read::{DbCounts, Reader};
+use anyhow::{anyhow, Context, Result};
+use chrono::Local;
+use pages::{Ctx, DbView};
+use serde::Serialize;
+use std::borrow::Cow;
+use std::net::{SocketAddr, TcpListener};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::thread::JoinHandle;
+use std::time::Duration;
+use tiny_http::{Header, Method, Response, Server};
+
+/// How many calls `/calls` shows, and how many rejects and events the status page lists.
+const LATEST_CALLS: usize = 100;
+const LATEST_REJECTS: usize = 10;
+const LATEST_EVENTS: usize = 10;
+
+pub type SnapshotFn = Arc<dyn Fn() -> Snapshot + Send + Sync>;
+
+/// The running web thread. Dropping it stops the thread too.
+pub struct Web {
+    addr: SocketAddr,
+    server: Arc<Server>,
+    stopping: Arc<AtomicBool>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl Web {
+    /// The address actually bound (the real port when `listen` had port 0).
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Stop serving and wait for the request in progress, if any, to finish.
+    pub fn stop(self) {
+        drop(self);
+    }
+}
+
+impl Drop for Web {
+    fn drop(&mut self) {
+        self.stopping.store(true, Ordering::SeqCst);
+        self.server.unblock();
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+/// Bind `listen` and serve on a thread named `web`. The database at `db_path` is opened on
+/// first use (and reopened after an error), so the page works even while it is unreadable.
+pub fn start(listen: SocketAddr, db_path: PathBuf, snapshot: SnapshotFn) -> Result<Web> {
+    // Bind ourselves first: tiny_http's own error does not say which address failed.
+    let listener = TcpListener::bind(listen).with_context(|| {
+        format!("web: cannot listen on {listen} (port taken by another program? see [web] listen)")
+    })?;
+    let addr = listener.local_addr().context("web: local address")?;
+    let server = Arc::new(Server::from_listener(listener, None).map_err(|e| anyhow!("web: {e}"))?);
+    let stopping = Arc::new(AtomicBool::new(false));
+    let mut app = App {
+        db_path,
+        snapshot,
+        reader: None,
+    };
+    let (srv, stop) = (server.clone(), stopping.clone());
+    let thread = std::thread::Builder::new()
+        .name("web".into())
+        .spawn(move || serve(&srv, &stop, &mut app))
+        .context("web: spawning thread")?;
+    Ok(Web {
+        addr,
+        server,
+        stopping,
+        thread: Some(thread),
+    })
+}
+
+fn serve(server: &Server, stopping: &AtomicBool, app: &mut App) {
+    loop {
+        let rq = match server.recv() {
+            Ok(rq) => rq,
+            Err(_) if stopping.load(Ordering::SeqCst) => return,
+            Err(e) => {
+                // accept() failing (e.g. out of file descriptors): don't spin.
+                tracing::warn!("web: {e}");
+                std::thread::sleep(Duration::from_millis(200));
+                continue;
+            }
+        };
+        let method = rq.method().clone();
+        let url = rq.url().to_string();
+        // A bug in one page must not take the web thread (or the daemon) down with it. The
+        // reader is dropped after a panic since its state is unknown.
+        let reply = match catch_unwind(AssertUnwindSafe(|| app.handle(&method, &url))) {
+            Ok(r) => r,
+            Err(_) => {
+                tracing::error!("web: panic while answering {method} {url}");
+                app.reader = None;
+                Reply::text(500, "internal error; see the box's log\n")
+            }
+        };
+        tracing::debug!("web: {method} {url} -> {}", reply.status);
+        if let Err(e) = rq.respond(reply.into_response()) {
+            tracing::debug!("web: answering {url}: {e}");
+        }
+    }
+}
+
+/// A response as plain data (status, type, body, extra headers).
+struct Reply {
+    status: u16,
+    content_type: &'static str,
+    body: Vec<u8>,
+    headers: Vec<(&'static str, String)>,
+}
+
+impl Reply {
+    fn new(status: u16, content_type: &'static str, body: impl Into<Vec<u8>>) -> Reply {
+        Reply {
+            status,
+            content_type,
+            body: body.into(),
+            headers: Vec::new(),
+        }
+    }
+
+    fn text(status: u16, body: impl Into<String>) -> Reply {
+        Reply::new(status, "text/plain; charset=utf-8", body.into())
+    }
+
+    fn html(status: u16, body: String) -> Reply {
+        Reply::new(status, "text/html; charset=utf-8", body)
+    }
+
+    fn into_response(self) -> Response<std::io::Cursor<Vec<u8>>> {
+        let mut r = Response::from_data(self.body).with_status_code(self.status);
+        let fixed: [(&str, &str); 5] = [
+            ("Content-Type", self.content_type),
+            // Live data: never serve a stale status from a cache.
+            ("Cache-Control", "no-store"),
+            ("X-Content-Type-Options", "nosniff"),
+            // The pages need no script, frame or external asset; say so to the browser.
+            (
+                "Content-Security-Policy",
+                "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; \
+                 frame-ancestors 'none'",
+            ),
+            ("Referrer-Policy", "no-referrer"),
+        ];
+        let extra = self.headers.iter().map(|(k, v)| (*k, v.as_str()));
+        for (k, v) in fixed.into_iter().chain(extra) {
+            if let Ok(h) = Header::from_bytes(k.as_bytes(), v.as_bytes()) {
+                r.add_header(h);
+            }
+        }
+        r
+    }
+}
+
+struct App {
+    db_path: PathBuf,
+    snapshot: SnapshotFn,
+    reader: Option<Reader>,
+}
+
+#[derive(Serialize)]
+struct ApiStatus<'a> {
+    status: &'a Snapshot,
+    verdict: &'a Verdict,
+    db: Option<&'a DbCounts>,
+    db_error: Option<&'a str>,
+    now_ms: i64,
+}
+
+impl App {
+    /// Run `f` on the reader, opening it first if needed; after an error the reader is dropped
+    /// so the next request reopens it (the file may have been replaced or repaired).
+    fn with_reader<T>(&mut self, f: impl FnOnce(&Reader) -> Result<T>) -> Result<T, String> {
+        let reader = match self.reader.take() {
+            Some(r) => r,
+            None => Reader::open(&self.db_path).map_err(|e| format!("{e:#}"))?,
+        };
+        match f(&reader) {
+            Ok(v) => {
+                self.reader = Some(reader);
+                Ok(v)
+            }
+            Err(e) => {
+                tracing::warn!("web: reading {}: {e:#}", self.db_path.display());
+                Err(format!("{e:#}"))
+            }
+        }
+    }
+
+    fn handle(&mut self, method: &Method, url: &str) -> Reply {
+        let (path, query) = url.split_once('?').unwrap_or((url, ""));
+        let known = matches!(
+            path,
+            "/" | "/calls" | "/export.csv" | "/api/status" | "/healthz"
+        );
+        if !known {
+            return Reply::text(404, "not found\n");
+        }
+        if !matches!(method, Method::Get | Method::Head) {
+            let mut r = Reply::text(405, "method not allowed: use GET\n");
+            r.headers.push(("Allow", "GET, HEAD".into()));
+            return r;
+        }
+        let ctx = Ctx {
+            now_ms: Local::now().timestamp_millis(),
+            tz: Local,
+        };
+        match path {
+            "/" => self.status(&ctx),
+            "/calls" => {
+                let calls = self.with_reader(|r| r.latest_calls(LATEST_CALLS));
+                let code = if calls.is_ok() { 200 } else { 503 };
+                Reply::html(code, pages::calls_page(&ctx, &calls))
+            }
+            "/export.csv" => self.export(&ctx, query),
+            "/api/status" => self.api(&ctx),
+            _ => self.healthz(&ctx),
+        }
+    }
+
+    fn status(&mut self, ctx: &Ctx<Local>) -> Reply {
+        let snap = (self.snapshot)();
+        let verdict = judge(&snap, ctx.now_ms);
+        let today = ctx.today_start_ms();
+        let db = self.with_reader(|r| {
+            Ok(DbView {
+                counts: r.counts(today)?,
+                rejects: r.latest_rejects(LATEST_REJECTS)?,
+                events: r.latest_events(LATEST_EVENTS)?,
+            })
+        });
+        let path = self.db_path.display().to_string();
+        // 200 even with the database unreadable: the page is how the technician finds out.
+        Reply::html(200, pages::status_page(ctx, &snap, &verdict, &db, &path))
+    }
+
+    fn export(&mut self, ctx: &Ctx<Local>, query: &str) -> Reply {
+        let from = query_param(query, "from");
+        let to = query_param(query, "to");
+        let (from, to) = match export::parse_period(from.as_deref(), to.as_deref(), ctx.today()) {
+            Ok(p) => p,
+            Err(e) => return Reply::text(400, format!("{e}\n")),
+        };
+        // Buffered: at most MAX_PERIOD_DAYS of calls, a few MB for a busy office.
+        let body = self.with_reader(|r| {
+            let mut buf = Vec::new();
+            export::write_csv(r, from, to, &mut buf)?;
+            Ok(buf)
+        });
+        match body {
+            Ok(body) => {
+                let mut r = Reply::new(200, "text/csv; charset=utf-8", body);
+                r.headers.push((
+                    "Content-Disposition",
+                    format!("attachment; filename=\"smdrbox-calls-{from}-{to}.csv\""),
+                ));
+                r
+            }
+            Err(e) => Reply::text(503, format!("database unavailable: {e}\n")),
+        }
+    }
+
+    fn api(&mut self, ctx: &Ctx<Local>) -> Reply {
+        let snap = (self.snapshot)();
+        let verdict = judge(&snap, ctx.now_ms);
+        let today = ctx.today_start_ms();
+        let db = self.with_reader(|r| r.counts(today));
+        let body = ApiStatus {
+            status: &snap,
+            verdict: &verdict,
+            db: db.as_ref().ok(),
+            db_error: db.as_ref().err().map(String::as_str),
+            now_ms: ctx.now_ms,
+        };
+        match serde_json::to_vec_pretty(&body) {
+            Ok(json) => Reply::new(200, "application/json", json),
+            Err(e) => Reply::text(500, format!("{e}\n")),
+        }
+    }
+
+    /// For monitoring: no database access and no call data, only the in-memory verdict.
+    fn healthz(&mut self, ctx: &Ctx<Local>) -> Reply {
+        let verdict = judge(&(self.snapshot)(), ctx.now_ms);
+        if verdict.level == Level::Fault {
+            Reply::text(503, format!("{}\n", verdict.summary))
+        } else {
+            Reply::text(200, "ok\n")
+        }
+    }
+}
+
+/// The first value of `name` in a query string, percent-decoded (`+` is a space, as forms
+/// send it).
+fn query_param<'a>(query: &'a str, name: &str) -> Option<Cow<'a, str>> {
+    query
+        .split('&')
+        .filter_map(|kv| kv.split_once('=').or(Some((kv, ""))))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| percent_decode(v))
+}
+
+fn percent_decode(s: &str) -> Cow<'_, str> {
+    if !s.contains(['%', '+']) {
+        return Cow::Borrowed(s);
+    }
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let hex = |c: u8| (c as char).to_digit(16).map(|d| d as u8);
+        match b[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < b.len() => match (hex(b[i + 1]), hex(b[i + 2])) {
+                (Some(h), Some(l)) => {
+                    out.push(h << 4 | l);
+                    i += 2;
+                }
+                _ => out.push(b'%'),
+            },
+            c => out.push(c),
+        }
+        i += 1;
+    }
+    Cow::Owned(String::from_utf8_lossy(&out).into_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn query_values() {
+        let q = "from=2024-05-01&to=2024%2D05%2D31&x&name=a+b%3c";
+        assert_eq!(query_param(q, "from").as_deref(), Some("2024-05-01"));
+        assert_eq!(query_param(q, "to").as_deref(), Some("2024-05-31"));
+        assert_eq!(query_param(q, "x").as_deref(), Some(""));
+        assert_eq!(query_param(q, "name").as_deref(), Some("a b<"));
+        assert_eq!(query_param(q, "missing"), None);
+        assert_eq!(query_param("", "from"), None);
+        assert_eq!(percent_decode("100%"), "100%");
+        assert_eq!(percent_decode("%4"), "%4");
+        assert_eq!(percent_decode("%zz%41"), "%zzA");
+    }
+}

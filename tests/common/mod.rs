@@ -1,0 +1,244 @@
+//! Shared harness for the end-to-end tests: real pseudo-terminals, the real daemon binary, real
+//! SQLite files, real HTTP over loopback.
+#![allow(dead_code)]
+
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::os::fd::{AsRawFd, OwnedFd};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_smdrbox");
+
+pub fn corpus_dir(brand: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/corpus")
+        .join(brand)
+}
+
+/// Capture files of a brand, sorted; fails loudly if the corpus is missing.
+pub fn corpus_files(brand: &str) -> Vec<PathBuf> {
+    let dir = corpus_dir(brand);
+    let mut v: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| {
+            panic!(
+                "{}: {e} (the corpus lives beside the project)",
+                dir.display()
+            )
+        })
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "log"))
+        .collect();
+    v.sort();
+    assert!(!v.is_empty(), "no captures in {}", dir.display());
+    v
+}
+
+/// A pseudo-terminal standing in for the PBX's serial port: the test writes the master, the
+/// daemon opens the slave by path.
+pub struct Pty {
+    pub master: File,
+    slave: OwnedFd,
+    pub path: PathBuf,
+}
+
+impl Pty {
+    pub fn new() -> Pty {
+        use nix::sys::termios;
+        let pty = nix::pty::openpty(None, None).expect("openpty");
+        // openpty does not set close-on-exec: without it the daemon we spawn would inherit the
+        // master and an "unplugged" pty would never hang up.
+        for fd in [&pty.master, &pty.slave] {
+            nix::fcntl::fcntl(
+                fd,
+                nix::fcntl::FcntlArg::F_SETFD(nix::fcntl::FdFlag::FD_CLOEXEC),
+            )
+            .unwrap();
+        }
+        let mut t = termios::tcgetattr(&pty.slave).unwrap();
+        termios::cfmakeraw(&mut t);
+        termios::tcsetattr(&pty.slave, termios::SetArg::TCSANOW, &t).unwrap();
+        let path = std::fs::read_link(format!("/proc/self/fd/{}", pty.slave.as_raw_fd())).unwrap();
+        Pty {
+            master: File::from(pty.master),
+            slave: pty.slave,
+            path,
+        }
+    }
+
+    pub fn write(&mut self, bytes: &[u8]) {
+        self.master.write_all(bytes).expect("write to pty master");
+    }
+}
+
+pub fn relink(link: &Path, target: &Path) {
+    smdrbox::simulate::relink(link, target).expect("relink");
+}
+
+/// Lines of a capture after its `# ` header, as the PBX printed them.
+pub fn capture_lines(path: &Path) -> Vec<Vec<u8>> {
+    smdrbox::simulate::capture_lines(path).expect("read capture")
+}
+
+pub fn is_blank(l: &[u8]) -> bool {
+    l.iter().all(|b| matches!(b, b' ' | b'\t' | 0x0c))
+}
+
+pub struct TestBox {
+    pub dir: tempfile::TempDir,
+    pub link: PathBuf,
+    pub db: PathBuf,
+    pub config: PathBuf,
+}
+
+impl TestBox {
+    /// A data directory with a config whose serial path is `dir/pbx.tty` (a symlink the test
+    /// points at a pty) and whose web port is chosen by the kernel. `store` adds lines to the
+    /// `[store]` table; `tables` adds whole tables at the end.
+    pub fn new(store: &str, tables: &str) -> TestBox {
+        let dir = tempfile::tempdir().unwrap();
+        let link = dir.path().join("pbx.tty");
+        let db = dir.path().join("data/smdrbox.db");
+        let config = dir.path().join("smdrbox.toml");
+        let mut text = format!(
+            "[source]\npath = \"{}\"\nbaud = 9600\n\n[store]\npath = \"{}\"\n{store}\n[web]\nlisten = \"127.0.0.1:0\"\n",
+            link.display(),
+            db.display()
+        );
+        text.push_str(tables);
+        std::fs::write(&config, text).unwrap();
+        TestBox {
+            dir,
+            link,
+            db,
+            config,
+        }
+    }
+
+    pub fn start(&self) -> Daemon {
+        Daemon::start(&self.config)
+    }
+
+    pub fn count(&self, sql: &str) -> i64 {
+        let c = rusqlite::Connection::open(&self.db).unwrap();
+        c.busy_timeout(Duration::from_secs(5)).unwrap();
+        c.query_row(sql, [], |r| r.get(0)).unwrap()
+    }
+}
+
+pub struct Daemon {
+    child: Child,
+    pub addr: String,
+    pub log: Arc<Mutex<Vec<String>>>,
+}
+
+impl Daemon {
+    pub fn start(config: &Path) -> Daemon {
+        let mut child = Command::new(BIN)
+            .args(["run", "--config"])
+            .arg(config)
+            .env("RUST_LOG", "info")
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start smdrbox run");
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let stderr = child.stderr.take().unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        let log2 = log.clone();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines() {
+                let Ok(line) = line else { break };
+                if let Some(i) = line.find("listening on http://") {
+                    let rest = &line[i + "listening on http://".len()..];
+                    let _ = tx.send(rest.trim_end_matches('/').to_string());
+                }
+                eprintln!("[daemon] {line}");
+                log2.lock().unwrap().push(line);
+            }
+        });
+        let addr = rx
+            .recv_timeout(Duration::from_secs(30))
+            .unwrap_or_else(|_| panic!("daemon did not start: {:?}", log.lock().unwrap()));
+        Daemon { child, addr, log }
+    }
+
+    pub fn get(&self, path: &str) -> (u16, String) {
+        http_get(&self.addr, path)
+    }
+
+    pub fn status(&self) -> serde_json::Value {
+        let (code, body) = self.get("/api/status");
+        assert_eq!(code, 200, "{body}");
+        serde_json::from_str(&body).expect("status JSON")
+    }
+
+    pub fn signal(&self, sig: nix::sys::signal::Signal) {
+        nix::sys::signal::kill(nix::unistd::Pid::from_raw(self.child.id() as i32), sig).unwrap();
+    }
+
+    /// SIGTERM and wait for a clean exit.
+    pub fn stop(mut self) -> Vec<String> {
+        self.signal(nix::sys::signal::Signal::SIGTERM);
+        let status = wait_exit(&mut self.child, Duration::from_secs(30));
+        assert!(status.success(), "daemon exit: {status:?}");
+        std::thread::sleep(Duration::from_millis(100));
+        let log = self.log.lock().unwrap().clone();
+        log
+    }
+
+    pub fn kill(mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    pub fn log_contains(&self, s: &str) -> bool {
+        self.log.lock().unwrap().iter().any(|l| l.contains(s))
+    }
+}
+
+impl Drop for Daemon {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn wait_exit(child: &mut Child, limit: Duration) -> std::process::ExitStatus {
+    let end = Instant::now() + limit;
+    loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            return s;
+        }
+        assert!(Instant::now() < end, "daemon did not exit within {limit:?}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// Poll until `f` is true; panics with `what` after `limit`.
+pub fn wait_until(limit: Duration, what: &str, mut f: impl FnMut() -> bool) {
+    let end = Instant::now() + limit;
+    while !f() {
+        assert!(Instant::now() < end, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// A plain HTTP/1.0 GET over loopback: (status code, body).
+pub fn http_get(addr: &str, path: &str) -> (u16, String) {
+    let mut s = std::net::TcpStream::connect(addr).expect("connect to web");
+    s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    write!(s, "GET {path} HTTP/1.0\r\nHost: {addr}\r\n\r\n").unwrap();
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw).unwrap();
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let code = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    (code, body.to_string())
+}
