@@ -276,3 +276,69 @@ fn sigterm_during_burst_loses_nothing() {
     );
     assert!(log.iter().any(|l| l.contains("stopped:")));
 }
+
+/// CPU seconds (user + system) the process has used, from /proc.
+fn cpu_secs(pid: u32) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
+    // Fields after the command name (which may hold spaces) start after the last ')'.
+    let rest = &stat[stat.rfind(')').unwrap() + 2..];
+    let f: Vec<&str> = rest.split(' ').collect();
+    let ticks: f64 = f[11].parse::<f64>().unwrap() + f[12].parse::<f64>().unwrap();
+    // SAFETY: sysconf only reads a constant.
+    ticks / unsafe { nix::libc::sysconf(nix::libc::_SC_CLK_TCK) } as f64
+}
+
+/// While the port is missing the daemon retries every 2 s and otherwise sleeps: it must not
+/// spin. (A CPU-time bound, not a wall-clock one: it holds on a loaded machine too.)
+#[test]
+fn link_down_does_not_spin() {
+    let b = TestBox::new("", "");
+    let d = b.start();
+    wait_until(T, "link down", || d.status()["status"]["link"] == "down");
+    let before = cpu_secs(d.pid());
+    std::thread::sleep(Duration::from_secs(5));
+    let used = cpu_secs(d.pid()) - before;
+    assert!(
+        used < 0.5,
+        "daemon used {used} s of CPU in 5 s while the link was down"
+    );
+    d.stop();
+}
+
+/// The database is locked by another process, so commits wait; the reader keeps reading, the
+/// small ring overflows, and the loss is counted, shown and recorded, never silent. When the
+/// lock goes, everything still in the ring is stored.
+#[test]
+fn ring_overflow_while_storage_is_stuck_is_counted_and_shown() {
+    let b = TestBox::new("commit_interval_ms = 50\n", "\n[ring]\ncapacity = 10\n");
+    let mut pty = Pty::new();
+    relink(&b.link, &pty.path);
+    let d = b.start();
+    wait_until(T, "link up", || d.status()["status"]["link"] == "up");
+    let lock = rusqlite::Connection::open(&b.db).unwrap();
+    lock.execute_batch("BEGIN EXCLUSIVE").unwrap();
+    for i in 0..50 {
+        pty.write(format!("{}\r\n", line(i)).as_bytes());
+    }
+    wait_until(T, "all 50 lines read", || {
+        d.status()["status"]["lines_read"].as_u64().unwrap() == 50
+    });
+    let st = d.status();
+    let lost = st["status"]["ring"]["overflow_lines"].as_u64().unwrap();
+    assert!(lost >= 30, "{st}");
+    assert_eq!(st["verdict"]["level"], "fault", "{st}");
+    let (_, page) = d.get("/");
+    assert!(
+        page.contains("lines lost"),
+        "status page shows the overflow"
+    );
+    lock.execute_batch("COMMIT").unwrap();
+    drop(lock);
+    wait_until(T, "ring drained and overflow recorded", || {
+        b.count("SELECT count(*) FROM events WHERE kind = 'overflow'") == 1
+    });
+    let stored = b.count("SELECT count(*) FROM raw_lines");
+    assert_eq!(stored as u64 + lost, 50, "every line is stored or counted");
+    assert!(d.log_contains("ring full"));
+    d.stop();
+}

@@ -133,13 +133,13 @@ pub fn judge(s: &Snapshot, now_ms: i64) -> Verdict {
     } else if s.rejects > 0 {
         add(
             Level::Warning,
-            format!("{} lines could not be read (kept raw)", s.rejects),
+            format!("{} could not be read (kept raw)", lines(s.rejects)),
         );
     }
     if fc.overlong_lines > 0 {
         add(
             Level::Warning,
-            format!("{} overlong lines were cut", fc.overlong_lines),
+            format!("{} too long, cut (kept raw)", lines(fc.overlong_lines)),
         );
     }
     if let Some(e) = &s.store_error {
@@ -149,8 +149,8 @@ pub fn judge(s: &Snapshot, now_ms: i64) -> Verdict {
         add(
             Level::Fault,
             format!(
-                "{} lines lost: the buffer overflowed while storage was slow",
-                s.ring.overflow_lines
+                "{} lost: the buffer overflowed while storage was slow",
+                lines(s.ring.overflow_lines)
             ),
         );
     }
@@ -166,6 +166,15 @@ pub fn judge(s: &Snapshot, now_ms: i64) -> Verdict {
         level,
         summary,
         findings: f,
+    }
+}
+
+/// `1 line`, `3 lines`.
+fn lines(n: u64) -> String {
+    if n == 1 {
+        "1 line".to_string()
+    } else {
+        format!("{n} lines")
     }
 }
 

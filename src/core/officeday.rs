@@ -21,53 +21,10 @@ use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
 use chrono::{Datelike, NaiveDate, Weekday};
-use serde::{Deserialize, Serialize};
 
 use crate::core::dialect::DateOrder;
 
-/// Which Panasonic SMDR format pattern to print.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-pub enum Layout {
-    /// 80 columns, with a Ring column and no Cost column.
-    A,
-    /// 80 columns with a Cost column and no Ring column, as in the real capture.
-    #[default]
-    B,
-    /// 120 columns: 4-digit CO, 50-char dial number, Ring and Cost.
-    C,
-}
-
-impl Layout {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Layout::A => "A",
-            Layout::B => "B",
-            Layout::C => "C",
-        }
-    }
-
-    /// Width of a record line (and of the rule); the title line adds a leading form feed.
-    pub fn width(self) -> usize {
-        match self {
-            Layout::A | Layout::B => 80,
-            Layout::C => 120,
-        }
-    }
-}
-
-impl std::str::FromStr for Layout {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        match s.trim().to_ascii_uppercase().as_str() {
-            "A" => Ok(Layout::A),
-            "B" => Ok(Layout::B),
-            "C" => Ok(Layout::C),
-            _ => Err(format!(
-                "unknown Panasonic layout {s:?} (expected A, B or C)"
-            )),
-        }
-    }
-}
+pub use crate::core::dialect::panasonic::Layout;
 
 /// What to generate.
 #[derive(Debug, Clone, PartialEq)]

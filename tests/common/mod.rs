@@ -165,6 +165,10 @@ impl Daemon {
         Daemon { child, addr, log }
     }
 
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     pub fn get(&self, path: &str) -> (u16, String) {
         http_get(&self.addr, path)
     }

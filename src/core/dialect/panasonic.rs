@@ -70,19 +70,46 @@ const CONDITION_CODES: [&str; 13] = [
 /// The CO token never starts at or after this column (it is at 22 in Pattern B, 23 in A/C).
 const CO_MAX_START: usize = 25;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Layout {
+/// Panasonic's SMDR format patterns (a PBX setting), also what `simulate` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub enum Layout {
+    /// 80 columns, with a Ring column and no Cost column.
     A,
+    /// 80 columns with a Cost column and no Ring column, as in the real capture.
+    #[default]
     B,
+    /// 120 columns: 4-digit CO, 50-char dial number, Ring and Cost.
     C,
 }
 
+impl std::str::FromStr for Layout {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s.trim().to_ascii_uppercase().as_str() {
+            "A" => Ok(Layout::A),
+            "B" => Ok(Layout::B),
+            "C" => Ok(Layout::C),
+            _ => Err(format!(
+                "unknown Panasonic layout {s:?} (expected A, B or C)"
+            )),
+        }
+    }
+}
+
 impl Layout {
-    fn name(self) -> &'static str {
+    pub fn as_str(self) -> &'static str {
         match self {
             Layout::A => "A",
             Layout::B => "B",
             Layout::C => "C",
+        }
+    }
+
+    /// Width of a record line (and of the rule); the title line adds a leading form feed.
+    pub fn width(self) -> usize {
+        match self {
+            Layout::A | Layout::B => 80,
+            Layout::C => 120,
         }
     }
 
@@ -844,7 +871,7 @@ impl Panasonic {
         let cd = tail.condition.as_deref();
         let record = Record {
             dialect: "panasonic",
-            layout: layout.map_or("", Layout::name),
+            layout: layout.map_or("", Layout::as_str),
             date,
             time,
             time_is: TimeMeaning::CallEnd,
