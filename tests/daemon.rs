@@ -159,7 +159,10 @@ fn unplug_and_replug_behind_a_symlink() {
         .to_string();
     assert!(!reason.is_empty());
     let (_, page) = d.get("/");
-    assert!(page.contains("down"), "status page shows the link down");
+    assert!(
+        page.contains("<span class=\"bad\">down</span>") && page.contains(&reason),
+        "status page shows the link down and why"
+    );
 
     let mut pty2 = Pty::new();
     relink(&b.link, &pty2.path);

@@ -216,3 +216,92 @@ impl Store {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::dialect::{panasonic::Panasonic, DateOrder, Dialect};
+    use crate::core::framer::LineBuf;
+
+    fn line(s: &str) -> Line {
+        Line {
+            bytes: LineBuf::from_slice(s.as_bytes()).unwrap(),
+            truncated: false,
+            partial: false,
+        }
+    }
+
+    #[test]
+    fn schema_is_created_once_and_batches_get_gap_free_sequence_numbers() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sub/dir/t.db");
+        let texts = [
+            "07/12/20 11:22    401 05 <I>234               00:00'00 EU00000.00            NA ",
+            "\x0c  Date     Time   Ext CO Dial Number          Duration Cost       Acc code   CD ",
+            "garbage that is no SMDR",
+            "07/12/20 15:02    402 01 0376689064-          00:03'13 EU00000.00            TR ",
+        ];
+        let lines: Vec<Line> = texts.iter().map(|t| line(t)).collect();
+        let mut p = Panasonic::new(DateOrder::Dmy);
+        let parsed: Vec<Parsed> = texts.iter().map(|t| p.parse(t)).collect();
+        let items: Vec<Ingested<'_>> = lines
+            .iter()
+            .zip(&parsed)
+            .map(|(line, parsed)| Ingested {
+                received_ms: 1000,
+                source: "test:a",
+                line,
+                parsed,
+            })
+            .collect();
+        {
+            let mut s = Store::open(&path).unwrap();
+            let c = s
+                .commit(&items[..2], &[(5, "start", "x".to_string())])
+                .unwrap();
+            assert_eq!(
+                (c.first_seq, c.last_seq, c.records, c.headers),
+                (1, 2, 1, 1)
+            );
+            let c = s.commit(&items[2..], &[]).unwrap();
+            assert_eq!(
+                (c.first_seq, c.last_seq, c.rejects, c.records),
+                (3, 4, 1, 1)
+            );
+            // Events alone: no sequence number used.
+            let c = s.commit(&[], &[(6, "link_up", "y".to_string())]).unwrap();
+            assert_eq!(c.last_seq, 4);
+        }
+        // Reopen: migrations are not run again, numbering continues.
+        let mut s = Store::open(&path).unwrap();
+        let v: u32 = s
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(v as usize, schema::MIGRATIONS.len());
+        let c = s.commit(&items[..1], &[]).unwrap();
+        assert_eq!(c.first_seq, 5);
+        let q = |sql: &str| -> i64 { s.conn.query_row(sql, [], |r| r.get(0)).unwrap() };
+        assert_eq!(q("SELECT count(*) FROM records"), 3);
+        assert_eq!(q("SELECT count(*) FROM events"), 2);
+        assert_eq!(q("SELECT count(*) FROM sources"), 1);
+        assert_eq!(
+            q("SELECT count(*) FROM records WHERE transferred = 1 AND number = '0376689064'"),
+            1
+        );
+        let reason: String = s
+            .conn
+            .query_row(
+                "SELECT reason FROM raw_lines WHERE kind = 'reject'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert!(!reason.is_empty());
+        let mode: String = s
+            .conn
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(mode, "wal");
+    }
+}
