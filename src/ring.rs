@@ -121,6 +121,10 @@ impl<const N: usize> Ring<N> {
         self.ready.notify_all();
     }
 
+    pub fn is_closed(&self) -> bool {
+        self.lock().closed
+    }
+
     pub fn stats(&self) -> RingStats {
         let g = self.lock();
         RingStats {

@@ -169,7 +169,7 @@ pub fn header_lines(layout: Layout) -> [String; 2] {
             ] {
                 buf[col..col + word.len()].copy_from_slice(word.as_bytes());
             }
-            String::from_utf8(buf).expect("ascii")
+            String::from_utf8_lossy(&buf).into_owned()
         }
     };
     let width = layout.width();
@@ -330,7 +330,7 @@ pub fn format_record(
         put(&mut buf, c.acc, acc, false);
     }
     put(&mut buf, c.cd, &fields.condition, false);
-    String::from_utf8(buf).expect("ascii only")
+    String::from_utf8_lossy(&buf).into_owned()
 }
 
 /// The printed day: record lines sorted by print time, with page headers at the start and
@@ -704,13 +704,13 @@ impl<'a> Sim<'a> {
     }
 
     fn pool_number(&mut self) -> String {
-        let total = *self.pool_cum.last().expect("pool not empty");
+        let total = self.pool_cum.last().copied().unwrap_or(0.0);
         let x = self.rng.f64() * total;
         let i = self
             .pool_cum
             .partition_point(|&c| c < x)
-            .min(self.pool.len() - 1);
-        self.pool[i].clone()
+            .min(self.pool.len().saturating_sub(1));
+        self.pool.get(i).cloned().unwrap_or_default()
     }
 
     /// Spreads the day's first attempts over the minutes by the day profile (Poisson).
@@ -974,25 +974,20 @@ impl<'a> Sim<'a> {
             .collect();
         let delay = self.answer_delay();
         // (ringing extensions, answering operator and answer time if any)
-        let (ringing, answer): (Vec<usize>, Option<(usize, u32)>) = if present.is_empty() {
-            // Nobody in: the phones ring in an empty office.
-            ((0..self.n_ops).collect(), None)
-        } else if !free.is_empty() {
-            // Longest-idle operator picks up.
-            let op = *free
-                .iter()
-                .min_by_key(|&&o| (self.ext_busy[o], o))
-                .expect("non-empty");
-            (free, Some((op, t + delay)))
-        } else {
-            // All busy: call waiting on every present phone; the first to hang up takes it.
-            let op = *present
-                .iter()
-                .min_by_key(|&&o| (self.ext_busy[o], o))
-                .expect("non-empty");
-            let at = self.ext_busy[op] + delay;
-            (present, Some((op, at)))
-        };
+        let first_free = |set: &[usize]| set.iter().copied().min_by_key(|&o| (self.ext_busy[o], o));
+        // (ringing extensions, answering operator and answer time if any)
+        let (ringing, answer): (Vec<usize>, Option<(usize, u32)>) =
+            match (first_free(&free), first_free(&present)) {
+                // Longest-idle operator picks up.
+                (Some(op), _) => (free, Some((op, t + delay))),
+                // All busy: call waiting on every present phone; the first to hang up takes it.
+                (None, Some(op)) => {
+                    let at = self.ext_busy[op] + delay;
+                    (present, Some((op, at)))
+                }
+                // Nobody in: the phones ring in an empty office.
+                (None, None) => ((0..self.n_ops).collect(), None),
+            };
         match answer {
             Some((op, at)) if at - t <= patience => {
                 let ring = at - t;

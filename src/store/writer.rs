@@ -20,6 +20,8 @@ pub struct WriterOptions {
 
 /// Between retries of a failed commit: short at first, then at most this.
 const RETRY_MAX: Duration = Duration::from_secs(10);
+/// How long a stopping daemon keeps retrying a failing commit.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(15);
 /// A quiet box folds its WAL into the database this often.
 const CHECKPOINT_EVERY: Duration = Duration::from_secs(600);
 
@@ -34,6 +36,7 @@ pub fn run(
     let mut last_seq = store.last_seq().unwrap_or(0);
     let mut last_checkpoint = Instant::now();
     let mut dirty = false;
+    let mut closing: Option<Instant> = None;
     loop {
         let batch: Batch = ring.take_batch(opts.max_batch, opts.interval, true);
         let parsed: Vec<Parsed> = batch
@@ -91,13 +94,18 @@ pub fn run(
                             tracing::error!("{msg}; retrying, lines wait in RAM");
                         }
                         status.on_store_error(msg);
-                        // While stopping, give storage a bounded chance; then say what is lost.
-                        if batch.closed && tries >= 20 {
-                            tracing::error!(
-                                "giving up at shutdown: {} lines not stored",
-                                items.len()
-                            );
-                            break;
+                        // While stopping, give storage a bounded chance (systemd waits 30 s),
+                        // then say exactly what is lost.
+                        if ring.is_closed() {
+                            let since = *closing.get_or_insert_with(Instant::now);
+                            if since.elapsed() >= SHUTDOWN_GRACE {
+                                let rest = ring.take_batch(usize::MAX, opts.interval, false);
+                                tracing::error!(
+                                    "storage still failing at shutdown: {} lines not stored",
+                                    items.len() + rest.entries.len()
+                                );
+                                return last_seq;
+                            }
                         }
                         std::thread::sleep(delay);
                         delay = (delay * 2).min(RETRY_MAX);
