@@ -6,6 +6,8 @@ need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 # Fonts so that headless screenshots show text.
 dpkg -s fonts-dejavu-core >/dev/null 2>&1 || need+=(fonts-dejavu-core)
+# libfaketime: the clock-jump test moves the daemon's wall clock, not the machine's.
+dpkg -s libfaketime >/dev/null 2>&1 || need+=(libfaketime)
 
 if [ ${#need[@]} -gt 0 ]; then
   sudo=""

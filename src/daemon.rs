@@ -7,7 +7,6 @@ use crate::ring::Ring;
 use crate::source::{now_ms, serial, Intake};
 use crate::status::Status;
 use crate::store::writer::{self, WriterOptions};
-use crate::store::Store;
 use anyhow::{Context, Result};
 use std::path::Path;
 use std::sync::Arc;
@@ -17,22 +16,7 @@ static RING: Ring = Ring::new();
 
 pub fn run(config: Config, config_path: &Path) -> Result<()> {
     let started = now_ms();
-    let mut store = Store::open(&config.store.path)?;
     let source_name = format!("serial:{}", config.source.path.display());
-    store
-        .event(
-            started,
-            "start",
-            &format!(
-                "smdrbox {} ({}; {} {}; ring {})",
-                env!("CARGO_PKG_VERSION"),
-                config_path.display(),
-                source_name,
-                config.source.settings_label(),
-                config.ring.capacity.0
-            ),
-        )
-        .context("recording start")?;
     RING.set_capacity(config.ring.capacity.0);
     let status = Arc::new(Status::new(
         config.source.path.display().to_string(),
@@ -40,7 +24,19 @@ pub fn run(config: Config, config_path: &Path) -> Result<()> {
         config.pbx.dialect.as_str().to_string(),
         started,
     ));
-
+    // Stored with the first commit, once the database is open.
+    status.push_event(
+        started,
+        "start",
+        format!(
+            "smdrbox {} ({}; {} {}; ring {})",
+            env!("CARGO_PKG_VERSION"),
+            config_path.display(),
+            source_name,
+            config.source.settings_label(),
+            config.ring.capacity.0
+        ),
+    );
     let snap_status = status.clone();
     let snapshot = Arc::new(move || -> Snapshot {
         let mut s = snap_status.snapshot();
@@ -52,6 +48,7 @@ pub fn run(config: Config, config_path: &Path) -> Result<()> {
     tracing::info!("web: listening on http://{}/", web.addr());
 
     let writer_status = status.clone();
+    let db_path = config.store.path.clone();
     let dialect = new_dialect(config.pbx.dialect_options());
     let opts = WriterOptions {
         source: source_name,
@@ -60,7 +57,7 @@ pub fn run(config: Config, config_path: &Path) -> Result<()> {
     };
     let writer = std::thread::Builder::new()
         .name("store".into())
-        .spawn(move || writer::run(store, &RING, dialect, &writer_status, opts))
+        .spawn(move || writer::run(&db_path, &RING, dialect, &writer_status, opts))
         .context("starting the store thread")?;
 
     let rt = tokio::runtime::Builder::new_current_thread()

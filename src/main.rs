@@ -58,6 +58,15 @@ enum Command {
         #[arg(long)]
         to: Option<String>,
     },
+    /// A consistent copy of the database, safe while the daemon is capturing.
+    Backup {
+        #[arg(long)]
+        db: Option<PathBuf>,
+        #[arg(long, short)]
+        config: Option<PathBuf>,
+        /// The new file to write (must not exist).
+        out: PathBuf,
+    },
     /// A simulated PBX: prints SMDR on a pseudo-terminal (or a real tty) for the demo and tests.
     Simulate(SimArgs),
 }
@@ -218,6 +227,15 @@ fn run(cli: Cli) -> Result<()> {
             let reader = smdrbox::store::read::Reader::open(&db)?;
             let out = std::io::stdout().lock();
             smdrbox::export::write_csv(&reader, from, to, out)?;
+            Ok(())
+        }
+        Command::Backup { db, config, out } => {
+            let (db, _) = db_and_dialect(db, config.as_deref(), &DialectArgs::none())?;
+            if !db.exists() {
+                bail!("{}: no such database", db.display());
+            }
+            smdrbox::store::Store::backup_to(&db, &out)?;
+            println!("{}: backed up to {}", db.display(), out.display());
             Ok(())
         }
         Command::Simulate(a) => simulate(a),

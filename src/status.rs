@@ -109,6 +109,14 @@ impl Status {
         s.store_error = None;
     }
 
+    pub fn set_store_notice(&self, at_ms: i64, note: String) {
+        self.lock().store_notice = Some((at_ms, note));
+    }
+
+    pub fn clear_store_error(&self) {
+        self.lock().store_error = None;
+    }
+
     pub fn on_store_error(&self, error: String) {
         self.lock().store_error = Some(error);
     }

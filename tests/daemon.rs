@@ -122,13 +122,7 @@ fn corpus_replays_through_pty_into_database() {
 }
 
 fn line(i: usize) -> String {
-    // A Pattern B outgoing call, unique per i so order and loss are visible.
-    format!(
-        "07/12/20 11:{:02}    401 01 {:<20} 00:00'{:02} EU00000.00               ",
-        i % 60,
-        format!("0364{:06}", i),
-        i % 60
-    )
+    call_line(i)
 }
 
 /// Unplug: the pty behind the configured symlink closes mid-line; a new pty is linked in its

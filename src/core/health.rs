@@ -65,6 +65,9 @@ pub struct Snapshot {
     pub commits: u64,
     pub last_commit_ms: Option<i64>,
     pub store_error: Option<String>,
+    /// Something storage did at start that the technician must hear of (a corrupt database
+    /// moved aside), and when.
+    pub store_notice: Option<(i64, String)>,
     pub ring: RingStats,
 }
 
@@ -93,6 +96,8 @@ pub struct Verdict {
 /// A share of garbage bytes above this (with enough bytes seen) means wrong speed or parity.
 const GARBLED_SHARE: f64 = 0.05;
 const GARBLED_MIN_BYTES: u64 = 200;
+/// How long a storage notice (corrupt database moved aside) shows as a fault.
+const NOTICE_FAULT_MS: i64 = 24 * 3600 * 1000;
 
 pub fn judge(s: &Snapshot, now_ms: i64) -> Verdict {
     let mut f = Vec::new();
@@ -144,6 +149,15 @@ pub fn judge(s: &Snapshot, now_ms: i64) -> Verdict {
     }
     if let Some(e) = &s.store_error {
         add(Level::Fault, format!("storage: {e}"));
+    }
+    if let Some((at, note)) = &s.store_notice {
+        // Red for a day so that whoever looks that day sees it; then a standing warning.
+        let level = if now_ms - at < NOTICE_FAULT_MS {
+            Level::Fault
+        } else {
+            Level::Warning
+        };
+        add(level, format!("storage: {note}"));
     }
     if s.ring.overflow_lines > 0 {
         add(
@@ -243,6 +257,11 @@ mod tests {
         assert!(judge(&s, 0)
             .summary
             .contains("could not be read as panasonic"));
+
+        let mut s = up();
+        s.store_notice = Some((0, "database x was corrupt".into()));
+        assert_eq!(judge(&s, 1000).level, Level::Fault);
+        assert_eq!(judge(&s, NOTICE_FAULT_MS + 1).level, Level::Warning);
 
         let mut s = up();
         s.ring.overflow_lines = 3;

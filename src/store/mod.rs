@@ -38,6 +38,55 @@ pub struct Store {
     sources: HashMap<String, i64>,
 }
 
+/// `PRAGMA quick_check` on a read-only connection: `None` when ok, else its first findings.
+fn check_read_only(path: &Path) -> Result<Option<String>> {
+    let conn = Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .with_context(|| format!("opening {} to check it", path.display()))?;
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    let mut st = conn
+        .prepare("PRAGMA quick_check(5)")
+        .with_context(|| format!("checking {}", path.display()))?;
+    let rows: Vec<String> = st
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()
+        .with_context(|| format!("checking {}", path.display()))?;
+    Ok(match rows.as_slice() {
+        [ok] if ok == "ok" => None,
+        _ => Some(rows.join("; ")),
+    })
+}
+
+/// Corrupt, or not a database at all: the cases where moving the file aside is right.
+fn is_corruption(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        matches!(
+            c.downcast_ref::<rusqlite::Error>(),
+            Some(rusqlite::Error::SqliteFailure(f, _))
+                if matches!(f.code, rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase)
+        )
+    })
+}
+
+/// Rename the database and its `-wal` and `-shm` to `<name>.corrupt-<ms>[-wal|-shm]`.
+fn rotate_aside(path: &Path, now_ms: i64) -> Result<PathBuf> {
+    let with = |suffix: &str| {
+        let mut s = path.as_os_str().to_owned();
+        s.push(suffix);
+        PathBuf::from(s)
+    };
+    let aside = with(&format!(".corrupt-{now_ms}"));
+    for suffix in ["", "-wal", "-shm"] {
+        let from = with(suffix);
+        if from.exists() {
+            let mut to = aside.as_os_str().to_owned();
+            to.push(suffix);
+            std::fs::rename(&from, &to)
+                .with_context(|| format!("moving {} aside", from.display()))?;
+        }
+    }
+    Ok(aside)
+}
+
 fn open_conn(path: &Path) -> Result<Connection> {
     let conn = Connection::open(path).with_context(|| format!("opening {}", path.display()))?;
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
@@ -70,6 +119,54 @@ impl Store {
             path: path.to_path_buf(),
             sources: HashMap::new(),
         })
+    }
+
+    /// Open for the daemon: first `PRAGMA quick_check`; a database that is corrupt or not a
+    /// database at all is moved aside with its `-wal` and `-shm` (never separately: that would
+    /// break SQLite's recovery) and a fresh one started. Other errors (permissions, a lock, I/O)
+    /// are returned: they are not corruption, and the file must not be moved for them.
+    /// Returns the store and, if it rotated, what it did (for the log, events and page).
+    pub fn open_checked(path: &Path, now_ms: i64) -> Result<(Store, Option<String>)> {
+        let problem = if path.exists() {
+            // Checked on a read-only connection: closing it neither checkpoints nor deletes the
+            // -wal, so a corrupt database is moved aside exactly as it was found.
+            match check_read_only(path) {
+                Ok(None) => None,
+                Ok(Some(report)) => Some(format!("quick_check failed: {report}")),
+                Err(e) if is_corruption(&e) => Some(format!("{e:#}")),
+                Err(e) => return Err(e),
+            }
+        } else {
+            None
+        };
+        let note = match problem {
+            None => None,
+            Some(problem) => {
+                let aside = rotate_aside(path, now_ms)?;
+                Some(format!(
+                    "database {} was corrupt ({problem}); moved aside to {} and started a fresh one",
+                    path.display(),
+                    aside.display()
+                ))
+            }
+        };
+        let mut store = Store::open(path)?;
+        if let Some(note) = &note {
+            store.event(now_ms, "db_rotated", note)?;
+        }
+        Ok((store, note))
+    }
+
+    /// A consistent copy of the database while capture goes on (`VACUUM INTO` reads one
+    /// snapshot; WAL lets the writer continue meanwhile). Refuses to overwrite `dest`.
+    pub fn backup_to(db: &Path, dest: &Path) -> Result<()> {
+        if dest.exists() {
+            bail!("{} exists; choose a new file name", dest.display());
+        }
+        let conn = open_conn(db)?;
+        conn.execute("VACUUM INTO ?1", [dest.to_string_lossy()])
+            .with_context(|| format!("backing up {} to {}", db.display(), dest.display()))?;
+        Ok(())
     }
 
     pub fn path(&self) -> &Path {

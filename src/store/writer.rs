@@ -10,6 +10,7 @@ use crate::core::record::Parsed;
 use crate::ring::{Batch, Ring};
 use crate::source::now_ms;
 use crate::status::Status;
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 pub struct WriterOptions {
@@ -25,14 +26,18 @@ const SHUTDOWN_GRACE: Duration = Duration::from_secs(15);
 /// A quiet box folds its WAL into the database this often.
 const CHECKPOINT_EVERY: Duration = Duration::from_secs(600);
 
-/// Runs until the ring is closed and drained. Returns the last committed sequence number.
+/// Opens the database (retrying while it cannot: capture goes on into the ring meanwhile),
+/// then runs until the ring is closed and drained. Returns the last committed sequence number.
 pub fn run(
-    mut store: Store,
+    db: &Path,
     ring: &Ring,
     mut dialect: Box<dyn Dialect>,
     status: &Status,
     opts: WriterOptions,
 ) -> i64 {
+    let Some(mut store) = open_with_retry(db, ring, status) else {
+        return 0;
+    };
     let mut last_seq = store.last_seq().unwrap_or(0);
     let mut last_checkpoint = Instant::now();
     let mut dirty = false;
@@ -127,4 +132,48 @@ pub fn run(
         tracing::warn!("{e:#}");
     }
     last_seq
+}
+
+/// Open the database, moving a corrupt one aside. While it cannot be opened (read-only or
+/// missing file system, permissions, a lock), say why on the status page and retry; give up
+/// only when the daemon stops, saying how many lines could not be stored.
+fn open_with_retry(db: &Path, ring: &Ring, status: &Status) -> Option<Store> {
+    let mut delay = Duration::from_millis(500);
+    let mut tries = 0u32;
+    loop {
+        match Store::open_checked(db, now_ms()) {
+            Ok((store, note)) => {
+                if let Some(note) = note {
+                    tracing::error!("{note}");
+                    status.set_store_notice(now_ms(), note);
+                }
+                if tries > 0 {
+                    tracing::info!("database {} open after {tries} failed tries", db.display());
+                }
+                status.clear_store_error();
+                return Some(store);
+            }
+            Err(e) => {
+                tries += 1;
+                let msg = format!("cannot open the database: {e:#}");
+                if tries == 1 || tries.is_multiple_of(30) {
+                    tracing::error!("{msg}; retrying, lines wait in RAM");
+                }
+                status.on_store_error(msg);
+            }
+        }
+        let until = Instant::now() + delay;
+        while Instant::now() < until {
+            if ring.is_closed() {
+                let rest = ring.take_batch(usize::MAX, Duration::ZERO, false);
+                tracing::error!(
+                    "stopping without a database: {} lines not stored",
+                    rest.entries.len()
+                );
+                return None;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        delay = (delay * 2).min(RETRY_MAX);
+    }
 }

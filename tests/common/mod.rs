@@ -135,11 +135,27 @@ pub struct Daemon {
 }
 
 impl Daemon {
+    /// Start and wait until the web page answers and the database is open.
     pub fn start(config: &Path) -> Daemon {
+        Daemon::start_with_env(config, &[])
+    }
+
+    /// [`Daemon::start`] with extra environment variables (e.g. libfaketime's).
+    pub fn start_with_env(config: &Path, env: &[(&str, &str)]) -> Daemon {
+        let d = Daemon::start_without_db(config, env);
+        wait_until(Duration::from_secs(30), "database open", || {
+            d.status()["db"].is_object()
+        });
+        d
+    }
+
+    /// Start and wait only for the web page: the database may stay unopenable.
+    pub fn start_without_db(config: &Path, env: &[(&str, &str)]) -> Daemon {
         let mut child = Command::new(BIN)
             .args(["run", "--config"])
             .arg(config)
             .env("RUST_LOG", "info")
+            .envs(env.iter().copied())
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
             .spawn()
@@ -245,4 +261,77 @@ pub fn http_get(addr: &str, path: &str) -> (u16, String) {
         .and_then(|c| c.parse().ok())
         .unwrap_or(0);
     (code, body.to_string())
+}
+
+/// A Pattern B outgoing call line, unique per `i`, so that order and loss are visible.
+pub fn call_line(i: usize) -> String {
+    format!(
+        "07/12/20 11:{:02}    401 01 {:<20} 00:00'{:02} EU00000.00               ",
+        i % 60,
+        format!("0364{:06}", i),
+        i % 60
+    )
+}
+
+/// A small tmpfs mounted for one test: the file system can be filled or made read-only
+/// without touching the machine's. Needs root (CAP_SYS_ADMIN), as the CI machine has.
+pub struct Tmpfs {
+    pub dir: PathBuf,
+}
+
+impl Tmpfs {
+    pub fn mount(dir: &Path, size_kib: u32) -> Tmpfs {
+        std::fs::create_dir_all(dir).unwrap();
+        let ok = Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size_kib}k"), "tmpfs"])
+            .arg(dir)
+            .status()
+            .map(|s| s.success())
+            .unwrap_or(false);
+        assert!(
+            ok,
+            "cannot mount a tmpfs at {}: this test needs root (CAP_SYS_ADMIN)",
+            dir.display()
+        );
+        Tmpfs {
+            dir: dir.to_path_buf(),
+        }
+    }
+
+    /// `mount -o remount,OPTS`.
+    pub fn remount(&self, opts: &str) {
+        let ok = Command::new("mount")
+            .args(["-o", &format!("remount,{opts}")])
+            .arg(&self.dir)
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok, "remount {opts} of {}", self.dir.display());
+    }
+}
+
+impl Drop for Tmpfs {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg("-l").arg(&self.dir).status();
+    }
+}
+
+impl TestBox {
+    /// Like [`TestBox::new`] with the database at `db`.
+    pub fn with_db(db: &Path, store: &str, tables: &str) -> TestBox {
+        let mut b = TestBox::new(&format!("{store}\n"), tables);
+        let text = std::fs::read_to_string(&b.config).unwrap().replace(
+            &format!("path = \"{}\"", b.db.display()),
+            &format!("path = \"{}\"", db.display()),
+        );
+        std::fs::write(&b.config, text).unwrap();
+        b.db = db.to_path_buf();
+        b
+    }
+
+    pub fn integrity(&self) -> String {
+        let c = rusqlite::Connection::open(&self.db).unwrap();
+        c.query_row("PRAGMA integrity_check", [], |r| r.get(0))
+            .unwrap()
+    }
 }
