@@ -4,6 +4,7 @@
 pub mod config;
 pub mod core;
 pub mod daemon;
+pub mod erlang_cli;
 pub mod export;
 pub mod import;
 pub mod ring;

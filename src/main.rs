@@ -69,6 +69,8 @@ enum Command {
     },
     /// A simulated PBX: prints SMDR on a pseudo-terminal (or a real tty) for the demo and tests.
     Simulate(SimArgs),
+    /// Line and operator sizing: Erlang B (lines) and Erlang C (operators).
+    Erlang(smdrbox::erlang_cli::ErlangArgs),
 }
 
 #[derive(clap::Args)]
@@ -239,6 +241,10 @@ fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Simulate(a) => simulate(a),
+        Command::Erlang(a) => {
+            print!("{}", smdrbox::erlang_cli::run(&a)?);
+            Ok(())
+        }
     }
 }
 
