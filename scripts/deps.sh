@@ -4,6 +4,9 @@ set -euo pipefail
 
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
+# make bench: strace counts the daemon's fsyncs; sqlite3 runs the pages' queries for comparison.
+command -v strace >/dev/null 2>&1 || need+=(strace)
+command -v sqlite3 >/dev/null 2>&1 || need+=(sqlite3)
 # Fonts so that headless screenshots show text.
 dpkg -s fonts-dejavu-core >/dev/null 2>&1 || need+=(fonts-dejavu-core)
 # libfaketime: the clock-jump test moves the daemon's wall clock, not the machine's.
