@@ -2,7 +2,7 @@
 
 use anyhow::{Context, Result};
 use chrono::NaiveDate;
-use rusqlite::{Connection, OpenFlags, Row};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, Row};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 
@@ -114,16 +114,19 @@ impl Reader {
         })
     }
 
+    /// Counts from the per-day table (no scan of the lines), the last record and the size.
     pub fn counts(&self, today_start_ms: i64) -> Result<DbCounts> {
         let mut c = DbCounts::default();
+        let today = super::local_day(today_start_ms);
         let mut st = self.conn.prepare_cached(
-            "SELECT kind, count(*), sum(received_at >= ?1) FROM raw_lines GROUP BY kind",
+            "SELECT kind, sum(n), sum(CASE WHEN day = ?1 THEN n ELSE 0 END)
+             FROM daily_counts GROUP BY kind",
         )?;
-        let mut rows = st.query([today_start_ms])?;
+        let mut rows = st.query([&today])?;
         while let Some(r) = rows.next()? {
             let kind: String = r.get(0)?;
             let n: i64 = r.get(1)?;
-            let today: i64 = r.get::<_, Option<i64>>(2)?.unwrap_or(0);
+            let today: i64 = r.get(2)?;
             c.lines += n;
             c.lines_today += today;
             match kind.as_str() {
@@ -135,11 +138,14 @@ impl Reader {
                 _ => c.rejects = n,
             }
         }
-        c.last_record_received_ms = self.conn.query_row(
-            "SELECT max(received_at) FROM raw_lines WHERE kind = 'record'",
-            [],
-            |r| r.get(0),
-        )?;
+        c.last_record_received_ms = self
+            .conn
+            .query_row(
+                "SELECT received_at FROM raw_lines WHERE seq = (SELECT max(seq) FROM records)",
+                [],
+                |r| r.get(0),
+            )
+            .optional()?;
         c.last_seq =
             self.conn
                 .query_row("SELECT coalesce(max(seq), 0) FROM raw_lines", [], |r| {
@@ -166,11 +172,14 @@ impl Reader {
         to: NaiveDate,
         mut f: impl FnMut(&CallRow) -> Result<()>,
     ) -> Result<u64> {
+        // Two range lookups rather than one coalesce(), so the date index serves both.
         let mut st = self.conn.prepare_cached(&format!(
-            "SELECT {CALL_COLUMNS}
-             WHERE coalesce(r.call_date, date(l.received_at / 1000, 'unixepoch', 'localtime'))
-                   BETWEEN ?1 AND ?2
-             ORDER BY r.seq"
+            "SELECT * FROM (
+                 SELECT {CALL_COLUMNS} WHERE r.call_date BETWEEN ?1 AND ?2
+                 UNION ALL
+                 SELECT {CALL_COLUMNS} WHERE r.call_date IS NULL
+                     AND date(l.received_at / 1000, 'unixepoch', 'localtime') BETWEEN ?1 AND ?2)
+             ORDER BY 1"
         ))?;
         let mut rows = st.query([
             from.format("%Y-%m-%d").to_string(),

@@ -57,6 +57,20 @@ pub const MIGRATIONS: &[&str] = &[
         detail TEXT NOT NULL
     );
     "#,
+    // 2: counts kept per day and kind, so the status page does not scan every line; rejects
+    // indexed on their own, so "the latest rejects" does not walk a healthy box's whole table.
+    r#"
+    CREATE TABLE daily_counts (
+        day  TEXT NOT NULL,                  -- YYYY-MM-DD, box local time of receipt
+        kind TEXT NOT NULL,
+        n    INTEGER NOT NULL,
+        PRIMARY KEY (day, kind)
+    ) WITHOUT ROWID;
+    INSERT INTO daily_counts(day, kind, n)
+        SELECT date(received_at / 1000, 'unixepoch', 'localtime'), kind, count(*)
+        FROM raw_lines GROUP BY 1, 2;
+    CREATE INDEX raw_lines_rejects ON raw_lines(seq) WHERE kind = 'reject';
+    "#,
 ];
 
 pub fn migrate(conn: &mut Connection) -> rusqlite::Result<u32> {

@@ -26,16 +26,22 @@ const SHUTDOWN_GRACE: Duration = Duration::from_secs(15);
 /// A quiet box folds its WAL into the database this often.
 const CHECKPOINT_EVERY: Duration = Duration::from_secs(600);
 
-/// Opens the database (retrying while it cannot: capture goes on into the ring meanwhile),
-/// then runs until the ring is closed and drained. Returns the last committed sequence number.
+/// Uses `store`, or opens the database at `db` when the daemon could not (retrying while it
+/// cannot: capture goes on into the ring meanwhile), then runs until the ring is closed and
+/// drained. Returns the last committed sequence number.
 pub fn run(
+    store: Option<Store>,
     db: &Path,
     ring: &Ring,
     mut dialect: Box<dyn Dialect>,
     status: &Status,
     opts: WriterOptions,
 ) -> i64 {
-    let Some(mut store) = open_with_retry(db, ring, status) else {
+    let store = match store {
+        Some(s) => Some(s),
+        None => open_with_retry(db, ring, status),
+    };
+    let Some(mut store) = store else {
         return 0;
     };
     let mut last_seq = store.last_seq().unwrap_or(0);
@@ -139,28 +145,11 @@ pub fn run(
 /// only when the daemon stops, saying how many lines could not be stored.
 fn open_with_retry(db: &Path, ring: &Ring, status: &Status) -> Option<Store> {
     let mut delay = Duration::from_millis(500);
-    let mut tries = 0u32;
+    let mut tries = 1u32;
     loop {
-        match Store::open_checked(db, now_ms()) {
-            Ok((store, note)) => {
-                if let Some(note) = note {
-                    tracing::error!("{note}");
-                    status.set_store_notice(now_ms(), note);
-                }
-                if tries > 0 {
-                    tracing::info!("database {} open after {tries} failed tries", db.display());
-                }
-                status.clear_store_error();
-                return Some(store);
-            }
-            Err(e) => {
-                tries += 1;
-                let msg = format!("cannot open the database: {e:#}");
-                if tries == 1 || tries.is_multiple_of(30) {
-                    tracing::error!("{msg}; retrying, lines wait in RAM");
-                }
-                status.on_store_error(msg);
-            }
+        if let Some(store) = try_open(db, status, tries) {
+            tracing::info!("database {} open after {tries} tries", db.display());
+            return Some(store);
         }
         let until = Instant::now() + delay;
         while Instant::now() < until {
@@ -175,5 +164,29 @@ fn open_with_retry(db: &Path, ring: &Ring, status: &Status) -> Option<Store> {
             std::thread::sleep(Duration::from_millis(100));
         }
         delay = (delay * 2).min(RETRY_MAX);
+        tries += 1;
+    }
+}
+
+/// One attempt to open the database (try number `try_no`), reporting the outcome on the status:
+/// a corrupt database moved aside, or why it cannot be opened.
+pub fn try_open(db: &Path, status: &Status, try_no: u32) -> Option<Store> {
+    match Store::open_checked(db, now_ms()) {
+        Ok((store, note)) => {
+            if let Some(note) = note {
+                tracing::error!("{note}");
+                status.set_store_notice(now_ms(), note);
+            }
+            status.clear_store_error();
+            Some(store)
+        }
+        Err(e) => {
+            let msg = format!("cannot open the database: {e:#}");
+            if try_no == 1 || try_no.is_multiple_of(30) {
+                tracing::error!("{msg}; retrying, lines wait in RAM");
+            }
+            status.on_store_error(msg);
+            None
+        }
     }
 }

@@ -20,7 +20,7 @@ use std::borrow::Cow;
 use std::net::{SocketAddr, TcpListener};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::Duration;
@@ -107,7 +107,7 @@ fn serve(server: &Server, stopping: &AtomicBool, app: &mut App) {
         let url = rq.url().to_string();
         // A bug in one page must not take the web thread (or the daemon) down with it. The
         // reader is dropped after a panic since its state is unknown.
-        let reply = match catch_unwind(AssertUnwindSafe(|| app.handle(&method, &url))) {
+        let mut reply = match catch_unwind(AssertUnwindSafe(|| app.handle(&method, &url))) {
             Ok(r) => r,
             Err(_) => {
                 tracing::error!("web: panic while answering {method} {url}");
@@ -116,18 +116,64 @@ fn serve(server: &Server, stopping: &AtomicBool, app: &mut App) {
             }
         };
         tracing::debug!("web: {method} {url} -> {}", reply.status);
-        if let Err(e) = rq.respond(reply.into_response()) {
-            tracing::debug!("web: answering {url}: {e}");
+        match reply.stream.take() {
+            // A download is sent from its own thread, so a slow client never holds up the
+            // status page; at most MAX_DOWNLOADS at once.
+            Some(body) => {
+                let response = reply.into_response().with_data(body, None);
+                let spawned = std::thread::Builder::new()
+                    .name("web-download".into())
+                    .spawn(move || {
+                        let _slot = DownloadSlot;
+                        if let Err(e) = rq.respond(response) {
+                            tracing::debug!("web: sending {url}: {e}");
+                        }
+                    });
+                if let Err(e) = spawned {
+                    DOWNLOADS.fetch_sub(1, Ordering::SeqCst);
+                    tracing::warn!("web: cannot start a download thread: {e}");
+                }
+            }
+            None => {
+                if let Err(e) = rq.respond(reply.into_response()) {
+                    tracing::debug!("web: answering {url}: {e}");
+                }
+            }
         }
     }
 }
 
-/// A response as plain data (status, type, body, extra headers).
+/// Downloads being sent now.
+static DOWNLOADS: AtomicUsize = AtomicUsize::new(0);
+const MAX_DOWNLOADS: usize = 2;
+
+/// Frees a download slot when the sending thread ends, however it ends.
+struct DownloadSlot;
+
+impl Drop for DownloadSlot {
+    fn drop(&mut self) {
+        DOWNLOADS.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// Take a download slot, or None when MAX_DOWNLOADS are already being sent.
+fn take_download_slot() -> Option<()> {
+    DOWNLOADS
+        .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| {
+            (n < MAX_DOWNLOADS).then_some(n + 1)
+        })
+        .ok()
+        .map(|_| ())
+}
+
+/// A response as plain data (status, type, body, extra headers), or a streamed body.
 struct Reply {
     status: u16,
     content_type: &'static str,
     body: Vec<u8>,
     headers: Vec<(&'static str, String)>,
+    /// Sent instead of `body`, chunk by chunk, by a download thread.
+    stream: Option<std::io::PipeReader>,
 }
 
 impl Reply {
@@ -137,6 +183,7 @@ impl Reply {
             content_type,
             body: body.into(),
             headers: Vec::new(),
+            stream: None,
         }
     }
 
@@ -262,22 +309,43 @@ impl App {
             Ok(p) => p,
             Err(e) => return Reply::text(400, format!("{e}\n")),
         };
-        // Buffered: at most MAX_PERIOD_DAYS of calls, a few MB for a busy office.
-        let body = self.with_reader(|r| {
-            let mut buf = Vec::new();
-            export::write_csv(r, from, to, &mut buf)?;
-            Ok(buf)
-        });
-        match body {
-            Ok(body) => {
-                let mut r = Reply::new(200, "text/csv; charset=utf-8", body);
+        // Streamed from a thread with its own connection through a pipe: memory stays small
+        // however many calls the period holds.
+        let reader = match Reader::open(&self.db_path) {
+            Ok(r) => r,
+            Err(e) => return Reply::text(503, format!("database unavailable: {e:#}\n")),
+        };
+        if take_download_slot().is_none() {
+            return Reply::text(503, "two downloads are running; try again in a moment\n");
+        }
+        let started = std::io::pipe()
+            .map_err(anyhow::Error::from)
+            .and_then(|(rx, tx)| {
+                std::thread::Builder::new()
+                    .name("web-csv".into())
+                    .spawn(move || {
+                        if let Err(e) = export::write_csv(&reader, from, to, tx) {
+                            // The client sees a cut file; the log says why.
+                            tracing::warn!("web: CSV {from}..{to} cut short: {e:#}");
+                        }
+                    })
+                    .map(|_| rx)
+                    .map_err(anyhow::Error::from)
+            });
+        match started {
+            Ok(rx) => {
+                let mut r = Reply::new(200, "text/csv; charset=utf-8", Vec::new());
                 r.headers.push((
                     "Content-Disposition",
                     format!("attachment; filename=\"smdrbox-calls-{from}-{to}.csv\""),
                 ));
+                r.stream = Some(rx);
                 r
             }
-            Err(e) => Reply::text(503, format!("database unavailable: {e}\n")),
+            Err(e) => {
+                DOWNLOADS.fetch_sub(1, Ordering::SeqCst);
+                Reply::text(503, format!("cannot start the download: {e:#}\n"))
+            }
         }
     }
 
