@@ -335,3 +335,38 @@ impl TestBox {
             .unwrap()
     }
 }
+
+impl Pty {
+    /// Clear the exclusive-open flag (TIOCEXCL) a killed daemon left on the slave. The serial
+    /// library sets it on open and clears it on close; after SIGKILL nobody clears it, and as
+    /// the test holds the slave open the kernel keeps it, so a reopen by a user without
+    /// CAP_SYS_ADMIN (CI) gets EBUSY. A real port's last close resets it: this does the same.
+    pub fn release_exclusive(&self) {
+        // SAFETY: TIOCNXCL takes no argument and only clears a flag on our own open fd.
+        let r = unsafe { nix::libc::ioctl(self.slave.as_raw_fd(), nix::libc::TIOCNXCL) };
+        assert_eq!(r, 0, "TIOCNXCL: {}", std::io::Error::last_os_error());
+    }
+
+    /// Bytes written to the master that no reader has taken yet.
+    pub fn unread(&self) -> usize {
+        let mut n: nix::libc::c_int = 0;
+        // SAFETY: TIOCINQ writes one int to the pointer we pass.
+        let r = unsafe { nix::libc::ioctl(self.slave.as_raw_fd(), nix::libc::TIOCINQ, &mut n) };
+        assert_eq!(r, 0, "TIOCINQ: {}", std::io::Error::last_os_error());
+        n as usize
+    }
+}
+
+impl Daemon {
+    /// SIGKILL, as the OOM killer or a watchdog would end it: no handler runs, nothing is
+    /// flushed. Panics if the daemon had already exited by itself.
+    pub fn sigkill(mut self) {
+        use std::os::unix::process::ExitStatusExt;
+        if let Some(s) = self.child.try_wait().unwrap() {
+            panic!("daemon exited before the kill: {s:?}: {:?}", self.log);
+        }
+        self.signal(nix::sys::signal::Signal::SIGKILL);
+        let status = self.child.wait().unwrap();
+        assert_eq!(status.signal(), Some(9), "daemon exit: {status:?}");
+    }
+}
