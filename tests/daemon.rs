@@ -339,3 +339,32 @@ fn ring_overflow_while_storage_is_stuck_is_counted_and_shown() {
     assert!(d.log_contains("ring full"));
     d.stop();
 }
+
+/// A port another program holds is "in use", not "unplugged": the technician looks for the
+/// other program, not at the cable.
+#[test]
+fn port_held_by_another_program_is_reported_as_in_use() {
+    let b = TestBox::new("", "");
+    let _pty = {
+        let pty = Pty::new();
+        relink(&b.link, &pty.path);
+        pty
+    };
+    let first = b.start();
+    wait_until(T, "first daemon has the port", || {
+        first.status()["status"]["link"] == "up"
+    });
+    let other = TestBox::new("", "");
+    relink(&other.link, &b.link);
+    let second = other.start();
+    wait_until(T, "second daemon reports the port busy", || {
+        second.status()["status"]["link"] == "down"
+    });
+    let why = second.status()["status"]["link_reason"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(why.contains("in use by another program"), "{why}");
+    second.stop();
+    first.stop();
+}

@@ -49,6 +49,12 @@ fn open(cfg: &SourceConfig) -> io::Result<tokio_serial::SerialStream> {
 fn explain_open_error(path: &Path, e: &io::Error) -> String {
     let p = path.display();
     match e.kind() {
+        // The serial library reports a port held by another program (its exclusive flag or
+        // lock) as "no device" too; the path existing tells the two apart.
+        io::ErrorKind::NotFound if path.exists() => format!(
+            "{p} is in use by another program (a second smdrbox, ModemManager, a terminal \
+             program?): {e}"
+        ),
         io::ErrorKind::NotFound => {
             format!("{p} not found: is the serial adapter plugged in and the cable seated?")
         }
