@@ -3,8 +3,11 @@
 //! Validation happens while deserializing (each checked value is a type with `TryFrom`), so
 //! toml reports the span of the offending value and every refusal carries file, line and reason.
 
+use crate::core::analytics::{ReportOptions, SlVariant};
 use crate::core::dialect::{DateOrder, DialectKind, DialectOptions};
+use chrono::NaiveDate;
 use serde::Deserialize;
+use std::collections::BTreeMap;
 use std::fmt;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -26,6 +29,87 @@ pub struct Config {
     pub web: WebConfig,
     #[serde(default)]
     pub ring: RingConfig,
+    #[serde(default)]
+    pub report: ReportConfig,
+    #[serde(default)]
+    pub names: NamesConfig,
+    #[serde(default)]
+    pub lines: LinesConfig,
+}
+
+/// Thresholds of the reports (analytics.md §2 for the definitions).
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ReportConfig {
+    /// Service level: answered within this many seconds.
+    pub service_level_secs: Seconds,
+    /// Which calls the service level is a share of: `over_offered` (default, strictest),
+    /// `over_answered`, `short_abandons_excluded`.
+    pub service_level_variant: SlVariant,
+    /// Lost calls that rang less than this are "short abandons" (for the variant above).
+    pub short_abandon_secs: Seconds,
+    /// A lost call counts as called back if the number is connected within this many hours.
+    pub callback_window_hours: Hours,
+    /// Talk-time bands: short below, long from (seconds).
+    pub short_call_secs: Seconds,
+    pub long_call_secs: Seconds,
+    /// Sizing targets: blocking share for lines, service level for operators.
+    pub target_blocking: Share,
+    pub target_service_level: Share,
+}
+
+impl Default for ReportConfig {
+    fn default() -> Self {
+        ReportConfig {
+            service_level_secs: Seconds(20),
+            service_level_variant: SlVariant::default(),
+            short_abandon_secs: Seconds(5),
+            callback_window_hours: Hours(24),
+            short_call_secs: Seconds(40),
+            long_call_secs: Seconds(300),
+            target_blocking: Share(0.01),
+            target_service_level: Share(0.8),
+        }
+    }
+}
+
+/// Names people use: `[names.extensions]` "101" = "Anna"; `[names.lines]` "01" = "Website"
+/// (a CO line number or a DDI).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct NamesConfig {
+    pub extensions: BTreeMap<String, String>,
+    pub lines: BTreeMap<String, String>,
+}
+
+/// The lines towards the carrier, for the sufficiency report.
+#[derive(Debug, Clone, Copy, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LinesConfig {
+    /// How many calls the PBX can carry at once to and from outside (CO lines, ISDN channels,
+    /// SIP channels: the smallest bottleneck).
+    pub count: Option<LineCount>,
+}
+
+impl Config {
+    /// Report options for a period, from this configuration.
+    pub fn report_options(&self, from: NaiveDate, to: NaiveDate) -> ReportOptions {
+        let r = &self.report;
+        ReportOptions {
+            service_level_secs: r.service_level_secs.0,
+            sl_variant: r.service_level_variant,
+            short_abandon_secs: r.short_abandon_secs.0,
+            callback_window_hours: r.callback_window_hours.0,
+            short_call_secs: r.short_call_secs.0,
+            long_call_secs: r.long_call_secs.0,
+            extension_names: self.names.extensions.clone(),
+            line_names: self.names.lines.clone(),
+            trunk_count: self.lines.count.map(|c| c.0),
+            target_blocking: r.target_blocking.0,
+            target_service_level: r.target_service_level.0,
+            ..ReportOptions::new(from, to)
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -180,6 +264,41 @@ checked!(
     }
 );
 
+checked!(
+    /// Seconds for report thresholds.
+    Seconds(u32), default 20, |v| if (0..=86_400).contains(&v) { Ok(()) } else {
+        Err(format!("{v} s: must be between 0 and 86400"))
+    }
+);
+checked!(
+    /// Hours for the callback window.
+    Hours(u32), default 24, |v| if (1..=24 * 31).contains(&v) { Ok(()) } else {
+        Err(format!("{v} h: must be between 1 and 744 (31 days)"))
+    }
+);
+checked!(
+    /// Lines towards the carrier.
+    LineCount(u32), default 1, |v| if (1..=10_000).contains(&v) { Ok(()) } else {
+        Err(format!("{v} lines: must be between 1 and 10000"))
+    }
+);
+
+/// A share strictly between 0 and 1, e.g. 0.01 for 1 %.
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
+#[serde(try_from = "f64")]
+pub struct Share(pub f64);
+
+impl TryFrom<f64> for Share {
+    type Error = String;
+    fn try_from(v: f64) -> Result<Self, String> {
+        if v > 0.0 && v < 1.0 {
+            Ok(Share(v))
+        } else {
+            Err(format!("{v}: a share between 0 and 1, e.g. 0.01 for 1 %"))
+        }
+    }
+}
+
 impl CommitInterval {
     pub fn duration(self) -> Duration {
         Duration::from_millis(self.0)
@@ -308,6 +427,28 @@ mod tests {
             Duration::from_secs(2)
         );
         assert_eq!(c.pbx.date_order, DateOrder::Dmy);
+        let d = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+        let o = c.report_options(d, d);
+        assert_eq!((o.service_level_secs, o.callback_window_hours), (20, 24));
+        assert_eq!(o.trunk_count, None);
+    }
+
+    #[test]
+    fn names_and_report_settings() {
+        let c = Config::parse(
+            Path::new("x.toml"),
+            "[source]\npath = \"/dev/smdr0\"\n[report]\nservice_level_secs = 15\n\
+             service_level_variant = \"over_answered\"\n[names.extensions]\n101 = \"Anna\"\n\
+             [names.lines]\n\"01\" = \"Website\"\n[lines]\ncount = 8\n",
+        )
+        .expect("config");
+        let d = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+        let o = c.report_options(d, d);
+        assert_eq!(o.service_level_secs, 15);
+        assert_eq!(o.sl_variant, SlVariant::OverAnswered);
+        assert_eq!(o.extension_label("101"), "101 Anna");
+        assert_eq!(o.line_label("01"), "01 Website");
+        assert_eq!(o.trunk_count, Some(8));
     }
 
     #[test]
@@ -354,6 +495,26 @@ mod tests {
                 "missing field `source`",
             ),
             ("[source\npath = 1\n", "box.toml:1:", ""),
+            (
+                "[source]\npath = \"/dev/x\"\n[report]\ntarget_blocking = 1.5\n",
+                "box.toml:4:",
+                "a share between 0 and 1",
+            ),
+            (
+                "[source]\npath = \"/dev/x\"\n[report]\nservice_level_variant = \"fast\"\n",
+                "box.toml:4:",
+                "unknown variant `fast`",
+            ),
+            (
+                "[source]\npath = \"/dev/x\"\n[lines]\ncount = 0\n",
+                "box.toml:4:",
+                "must be between 1 and 10000",
+            ),
+            (
+                "[source]\npath = \"/dev/x\"\n[names.extensions]\n101 = 5\n",
+                "box.toml:4:",
+                "invalid type",
+            ),
         ];
         for (text, at, reason) in cases {
             let e = err(text);

@@ -46,7 +46,13 @@ pub fn run(config: Config, config_path: &Path) -> Result<()> {
         s.ring = RING.stats();
         s
     });
-    let web = crate::web::start(config.web.listen.0, config.store.path.clone(), snapshot)?;
+    let report_config = config.clone();
+    let web = crate::web::start_with_reports(
+        config.web.listen.0,
+        config.store.path.clone(),
+        snapshot,
+        Arc::new(move |from, to| report_config.report_options(from, to)),
+    )?;
     // Tests and the demo read this line for the port.
     tracing::info!("web: listening on http://{}/", web.addr());
 

@@ -7,6 +7,7 @@ pub mod daemon;
 pub mod erlang_cli;
 pub mod export;
 pub mod import;
+pub mod reports;
 pub mod ring;
 pub mod simulate;
 pub mod source;

@@ -58,6 +58,24 @@ enum Command {
         #[arg(long)]
         to: Option<String>,
     },
+    /// A report for a period (without NAME: the list of reports).
+    Report {
+        /// summary, operators, lost, lines, load, sufficiency, durations, repeat, cost.
+        name: Option<String>,
+        #[arg(long)]
+        db: Option<PathBuf>,
+        /// Names, thresholds and the line count come from this configuration.
+        #[arg(long, short)]
+        config: Option<PathBuf>,
+        /// First day, YYYY-MM-DD (default: first day of this month).
+        #[arg(long)]
+        from: Option<String>,
+        /// Last day, YYYY-MM-DD, inclusive (default: today).
+        #[arg(long)]
+        to: Option<String>,
+        #[arg(long, value_enum, default_value = "text")]
+        format: ReportFormat,
+    },
     /// A consistent copy of the database, safe while the daemon is capturing.
     Backup {
         #[arg(long)]
@@ -81,6 +99,13 @@ struct DialectArgs {
     /// Date order of the PBX's printout: dmy, mdy or ymd (overrides the configuration).
     #[arg(long, value_enum)]
     date_order: Option<DateOrderArg>,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum ReportFormat {
+    Text,
+    Csv,
+    Json,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -229,6 +254,46 @@ fn run(cli: Cli) -> Result<()> {
             let reader = smdrbox::store::read::Reader::open(&db)?;
             let out = std::io::stdout().lock();
             smdrbox::export::write_csv(&reader, from, to, out)?;
+            Ok(())
+        }
+        Command::Report {
+            name,
+            db,
+            config,
+            from,
+            to,
+            format,
+        } => {
+            let Some(name) = name else {
+                for (n, title, what) in smdrbox::core::analytics::REPORTS {
+                    println!("{n:<12} {title}: {what}");
+                }
+                return Ok(());
+            };
+            let loaded = config.as_deref().map(Config::load).transpose()?;
+            let (db, _) = db_and_dialect(db, config.as_deref(), &DialectArgs::none())?;
+            if !db.exists() {
+                bail!("{}: no such database", db.display());
+            }
+            let today = chrono::Local::now().date_naive();
+            let (from, to) = smdrbox::export::parse_period(from.as_deref(), to.as_deref(), today)
+                .map_err(anyhow::Error::msg)?;
+            let opts = match &loaded {
+                Some(c) => c.report_options(from, to),
+                None => smdrbox::core::analytics::ReportOptions::new(from, to),
+            };
+            let reader = smdrbox::store::read::Reader::open(&db)?;
+            let report = smdrbox::reports::build(&reader, &name, &opts)?;
+            let out = std::io::stdout().lock();
+            match format {
+                ReportFormat::Text => {
+                    use std::io::Write as _;
+                    let mut out = out;
+                    out.write_all(smdrbox::reports::text(&report).as_bytes())?;
+                }
+                ReportFormat::Csv => smdrbox::reports::write_csv(&report, out)?,
+                ReportFormat::Json => smdrbox::reports::write_json(&report, out)?,
+            }
             Ok(())
         }
         Command::Backup { db, config, out } => {

@@ -7,13 +7,11 @@ use smdrbox::core::health::{LinkState, Snapshot};
 use smdrbox::core::record::{Direction, Parsed, Record, TimeMeaning};
 use smdrbox::store::{Ingested, Store};
 use smdrbox::web;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::sync::Arc;
-use std::time::{Duration, Instant};
 
-const CHROMIUM: &str = "/usr/bin/chromium";
-const TIMEOUT: Duration = Duration::from_secs(60);
+mod common;
+use common::{chromium, screenshot};
+use std::path::Path;
+use std::sync::Arc;
 
 fn record(number: &str, name: Option<&str>, unanswered: bool) -> Parsed {
     Parsed::Record {
@@ -66,91 +64,6 @@ fn fill_db(path: &Path) {
         })
         .collect();
     Store::open(path).unwrap().commit(&batch, &[]).unwrap();
-}
-
-/// Run Chromium headless on `url` with `extra` flags; returns stdout. Killed after [`TIMEOUT`].
-fn chromium(url: &str, extra: &[String]) -> String {
-    assert!(
-        Path::new(CHROMIUM).exists(),
-        "chromium not installed: run `make deps`"
-    );
-    let tmp = tempfile::tempdir().unwrap();
-    let profile = tmp.path().join("profile");
-    let out_path = tmp.path().join("stdout");
-    let err_path = tmp.path().join("stderr");
-    let mut child = Command::new(CHROMIUM)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--disable-dev-shm-usage",
-        ])
-        .arg(format!("--user-data-dir={}", profile.display()))
-        .args(extra)
-        .arg(url)
-        .stdin(Stdio::null())
-        // Files, not pipes: nothing to drain while we wait with a timeout.
-        .stdout(std::fs::File::create(&out_path).unwrap())
-        .stderr(std::fs::File::create(&err_path).unwrap())
-        .spawn()
-        .expect("starting chromium");
-    let started = Instant::now();
-    let status = loop {
-        if let Some(s) = child.try_wait().unwrap() {
-            break s;
-        }
-        if started.elapsed() > TIMEOUT {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!(
-                "chromium did not finish within {TIMEOUT:?} on {url}; stderr:\n{}",
-                std::fs::read_to_string(&err_path).unwrap_or_default()
-            );
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    };
-    let stderr = std::fs::read_to_string(&err_path).unwrap_or_default();
-    assert!(
-        status.success(),
-        "chromium failed ({status}) on {url}:\n{stderr}"
-    );
-    std::fs::read_to_string(&out_path).unwrap()
-}
-
-/// Where screenshots go: `test-artifacts/` in the target directory cargo is using.
-fn artifacts_dir() -> PathBuf {
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target"));
-    let dir = target.join("test-artifacts");
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn screenshot(url: &str, name: &str) -> PathBuf {
-    let png = artifacts_dir().join(name);
-    let _ = std::fs::remove_file(&png);
-    chromium(
-        url,
-        &[
-            "--window-size=390,844".into(),
-            "--hide-scrollbars".into(),
-            format!("--screenshot={}", png.display()),
-        ],
-    );
-    let bytes = std::fs::read(&png).unwrap_or_default();
-    assert!(
-        bytes.len() > 1000 && bytes.starts_with(b"\x89PNG"),
-        "no PNG at {}",
-        png.display()
-    );
-    eprintln!("screenshot: {}", png.display());
-    png
 }
 
 #[test]

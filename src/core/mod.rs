@@ -1,5 +1,7 @@
 //! The pure core: no I/O, no clock. Time and bytes come in as parameters; values come out.
 
+pub mod analytics;
+pub mod calls;
 pub mod dialect;
 pub mod erlang;
 pub mod framer;

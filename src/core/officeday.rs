@@ -1352,6 +1352,268 @@ fn ev_if_possible(ev: Event, n_exts: usize) -> Option<Event> {
     }
 }
 
+// ---------------------------------------------------------------------------------------------
+// Ground truth per call: what the generator meant, for tests of the calls model and analytics.
+
+/// How long after an answered call a new call of the same caller on the same trunk can begin
+/// and still look like a transfer of it in the printout (see [`Ambiguity::RedialLikeTransfer`]).
+pub const REDIAL_WINDOW_SECS: u32 = 150;
+
+/// How long after a lost call a new call of the same number counts as the caller trying again
+/// ([`TruthCall::retry_of`]); the generator's retries come 45 s to 30 min after the hang-up.
+pub const RETRY_WINDOW_SECS: u32 = 1800;
+
+/// Why the printout of a call cannot be read back to exactly this call. Panasonic prints the
+/// END time to the minute and one line per leg; these are the generated situations where two
+/// readings print the same lines. [`truth_of`] marks both calls of such a pair.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Ambiguity {
+    /// Two lost calls of the same caller (or both without caller ID) on the same trunk whose NA
+    /// lines print in the same or the next minute. Panasonic prints one NA line per ringing
+    /// extension and nothing where one ringing ends and the next begins: on different
+    /// extensions they print like one call that rang on more phones (and, in the real capture,
+    /// NA lines of one call come a minute apart); on overlapping ones, where the split falls
+    /// is only guessed from the first extension that rings twice.
+    LostTwiceWithinAMinute,
+    /// An answered call, then a new answered call of the same caller (or both without caller
+    /// ID) on the same trunk that began at most [`REDIAL_WINDOW_SECS`] after the first ended.
+    /// With end times to the minute and no ring column, a transfer printed without `TR` (which
+    /// the real capture does: 601 -> 401, 402 -> 401) prints the same lines.
+    RedialLikeTransfer,
+}
+
+/// One call as the generator made it. Derived from [`generate`]'s records (their call id,
+/// kind and exact seconds; `fields.ring_secs` is kept even for Pattern B, which does not print
+/// it). Seconds are since midnight of the day.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TruthCall {
+    /// The generator's call id ([`GenRecord::call`]).
+    pub id: u32,
+    /// Kind of the call's first line: `Answered`, `AnsweredBeforeTransfer` (answered, then
+    /// transferred), `Lost`, `ForwardedIn`, `Outgoing`, `Callback`, `OutgoingBeforeTransfer`
+    /// or `Intercom` (a plain intercom call; consultations belong to their call).
+    pub kind: LineKind,
+    pub direction: crate::core::record::Direction,
+    /// Incoming: the caller's number (`None` = no CLI); outgoing: the dialled number;
+    /// internal: the called extension.
+    pub number: Option<String>,
+    pub trunk: Option<u16>,
+    /// Outgoing: who dialled; internal: who called; incoming: the extension of the first line.
+    pub extension: String,
+    /// Incoming: when it began to ring. Outgoing: when it was connected (end minus talk; the
+    /// dialling before is not printed). Internal: the end (intercom lines print no duration).
+    pub start_secs: u32,
+    /// When its last line was printed.
+    pub end_secs: u32,
+    /// The operator who answered (for a transfer: the first one); `None` if lost or forwarded.
+    pub answered_by: Option<String>,
+    /// When it was answered (incoming, including forwarded calls answered outside).
+    pub answered_at: Option<u32>,
+    /// Incoming and nobody answered.
+    pub lost: bool,
+    /// Extensions that rang and did not answer as printed: the NA lines (the generator prints
+    /// no line for ring-group members that did not pick up an answered call).
+    pub rang: Vec<String>,
+    /// Incoming: seconds from the first ring to the answer (or to the hang-up if lost).
+    pub ring_secs: Option<u32>,
+    /// Sum of the talk times printed on its lines (the forward's outside leg not counted twice).
+    pub talk_secs: u32,
+    pub transferred_to: Vec<String>,
+    /// Forwarded to this outside number by `forwarded_by`.
+    pub forwarded_to: Option<String>,
+    pub forwarded_by: Option<String>,
+    /// Indices (into `generate`'s output) of the `EXTnnn` consultation lines of a transfer.
+    pub consultation_lines: Vec<usize>,
+    /// A callback: the lost call (same number) it returns, the latest one that ended before.
+    pub callback_of: Option<u32>,
+    /// Incoming with CLI: the lost call of the same number that ended at most
+    /// [`RETRY_WINDOW_SECS`] before this one began (the latest), i.e. the caller tried again.
+    pub retry_of: Option<u32>,
+    /// Indices into `generate`'s output of its lines, consultations excluded.
+    pub lines: Vec<usize>,
+    pub ambiguity: Option<Ambiguity>,
+}
+
+/// The day's calls with their truth, in order of their first line. Same as
+/// `truth_of(&generate(opts))`.
+pub fn truth(opts: &DayOptions) -> Vec<TruthCall> {
+    truth_of(&generate(opts))
+}
+
+/// The calls of records made by [`generate`] (indices in [`TruthCall::lines`] point into
+/// `records`), in order of their first line.
+pub fn truth_of(records: &[GenRecord]) -> Vec<TruthCall> {
+    use crate::core::record::Direction;
+    use std::collections::BTreeMap;
+
+    let mut by_call: BTreeMap<u32, Vec<usize>> = BTreeMap::new();
+    for (i, r) in records.iter().enumerate() {
+        by_call.entry(r.call).or_default().push(i);
+    }
+    let mut out: Vec<TruthCall> = Vec::with_capacity(by_call.len());
+    for (&id, idxs) in &by_call {
+        let find = |k: LineKind| idxs.iter().copied().find(|&i| records[i].kind == k);
+        let all = |k: LineKind| -> Vec<usize> {
+            idxs.iter()
+                .copied()
+                .filter(|&i| records[i].kind == k)
+                .collect()
+        };
+        let first = &records[idxs[0]];
+        let dur = |i: usize| records[i].fields.duration_secs.unwrap_or(0);
+        let ring = |i: usize| records[i].fields.ring_secs;
+        let mut t = TruthCall {
+            id,
+            kind: first.kind,
+            direction: Direction::Internal,
+            number: first.number.clone(),
+            trunk: first.fields.co,
+            extension: first.fields.ext.clone(),
+            start_secs: first.at_secs,
+            end_secs: idxs.iter().map(|&i| records[i].at_secs).max().unwrap_or(0),
+            answered_by: None,
+            answered_at: None,
+            lost: false,
+            rang: Vec::new(),
+            ring_secs: None,
+            talk_secs: 0,
+            transferred_to: Vec::new(),
+            forwarded_to: None,
+            forwarded_by: None,
+            consultation_lines: Vec::new(),
+            callback_of: None,
+            retry_of: None,
+            lines: idxs.clone(),
+            ambiguity: None,
+        };
+        // The main line: the first line that is not a consultation.
+        let main = idxs
+            .iter()
+            .copied()
+            .find(|&i| records[i].kind != LineKind::Intercom)
+            .unwrap_or(idxs[0]);
+        let m = &records[main];
+        t.kind = m.kind;
+        t.number = m.number.clone();
+        t.trunk = m.fields.co;
+        t.extension = m.fields.ext.clone();
+        let lost = all(LineKind::Lost);
+        if !lost.is_empty() {
+            t.direction = Direction::Incoming;
+            t.lost = true;
+            t.rang = lost
+                .iter()
+                .map(|&i| records[i].fields.ext.clone())
+                .collect();
+            t.ring_secs = lost.iter().filter_map(|&i| ring(i)).max();
+            t.start_secs = m.at_secs.saturating_sub(t.ring_secs.unwrap_or(0));
+        } else if let Some(a) = find(LineKind::Answered)
+            .or(find(LineKind::AnsweredBeforeTransfer))
+            .or(find(LineKind::ForwardedIn))
+        {
+            t.direction = Direction::Incoming;
+            let r = ring(a).unwrap_or(0);
+            let answered_at = records[a].at_secs.saturating_sub(dur(a));
+            t.answered_at = Some(answered_at);
+            t.ring_secs = ring(a);
+            t.start_secs = answered_at.saturating_sub(r);
+            t.talk_secs = dur(a);
+            if records[a].kind == LineKind::ForwardedIn {
+                t.forwarded_by = Some(records[a].fields.ext.clone());
+                t.forwarded_to =
+                    find(LineKind::ForwardedOut).and_then(|i| records[i].number.clone());
+            } else {
+                t.answered_by = Some(records[a].fields.ext.clone());
+            }
+            for i in all(LineKind::TransferredIn) {
+                t.transferred_to.push(records[i].fields.ext.clone());
+                t.talk_secs += dur(i);
+            }
+        } else if let Some(o) = find(LineKind::Outgoing)
+            .or(find(LineKind::Callback))
+            .or(find(LineKind::OutgoingBeforeTransfer))
+        {
+            t.direction = Direction::Outgoing;
+            t.talk_secs = dur(o);
+            t.start_secs = records[o].at_secs.saturating_sub(dur(o));
+            for i in all(LineKind::OutgoingTransferred) {
+                t.transferred_to.push(records[i].fields.ext.clone());
+                t.talk_secs += dur(i);
+            }
+        } else {
+            // A plain intercom call: the called extension is what the line prints.
+            t.number = Some(m.fields.dial.trim_start_matches("EXT").to_string());
+        }
+        if t.direction != Direction::Internal {
+            t.consultation_lines = all(LineKind::Intercom);
+            t.lines.retain(|i| !t.consultation_lines.contains(i));
+        }
+        out.push(t);
+    }
+    out.sort_by_key(|t| t.lines.first().copied());
+
+    // Retries and callbacks of lost calls.
+    let lost: Vec<(u32, String, u32)> = out
+        .iter()
+        .filter(|t| t.lost)
+        .filter_map(|t| Some((t.id, t.number.clone()?, t.end_secs)))
+        .collect();
+    let latest_lost_before = |number: &str, at: u32, window: u32| {
+        lost.iter()
+            .filter(|(_, n, end)| n == number && *end <= at && at - *end <= window)
+            .max_by_key(|(id, _, end)| (*end, *id))
+            .map(|(id, _, _)| *id)
+    };
+    for t in &mut out {
+        let Some(number) = t.number.clone() else {
+            continue;
+        };
+        match t.kind {
+            LineKind::Callback => t.callback_of = latest_lost_before(&number, t.start_secs, DAY),
+            _ if t.direction == Direction::Incoming => {
+                t.retry_of = latest_lost_before(&number, t.start_secs, RETRY_WINDOW_SECS)
+            }
+            _ => {}
+        }
+    }
+
+    // Pairs the printout cannot tell apart.
+    let mut marks = vec![None; out.len()];
+    for (p, pc) in out.iter().enumerate() {
+        if pc.direction != Direction::Incoming {
+            continue;
+        }
+        for (x, xc) in out.iter().enumerate() {
+            if x == p
+                || xc.direction != Direction::Incoming
+                || xc.trunk != pc.trunk
+                || xc.number != pc.number
+            {
+                continue;
+            }
+            let mark = if pc.lost && xc.lost {
+                let (pm, xm) = (pc.end_secs / MIN, xc.end_secs / MIN);
+                let near = pm <= xm && xm - pm <= 1 && p < x;
+                near.then_some(Ambiguity::LostTwiceWithinAMinute)
+            } else if !pc.lost && !xc.lost {
+                let gap = xc.start_secs.checked_sub(pc.end_secs);
+                gap.is_some_and(|g| g <= REDIAL_WINDOW_SECS)
+                    .then_some(Ambiguity::RedialLikeTransfer)
+            } else {
+                None
+            };
+            if let Some(a) = mark {
+                marks[p] = marks[p].or(Some(a));
+                marks[x] = marks[x].or(Some(a));
+            }
+        }
+    }
+    for (t, m) in out.iter_mut().zip(marks) {
+        t.ambiguity = m;
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,7 +1,8 @@
 //! Read-only queries for the web page and the CLI export, on their own connection.
 
+use crate::core::record::{Cost, Direction, Record, TimeMeaning};
 use anyhow::{Context, Result};
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveTime};
 use rusqlite::{Connection, OpenFlags, OptionalExtension, Row};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -193,6 +194,17 @@ impl Reader {
         Ok(n)
     }
 
+    /// The parsed records whose PBX date is within `from..=to`, in print (seq) order, as the
+    /// calls model takes them. Records without a date (`**`) come by their receive date.
+    pub fn records_between(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<(i64, Record)>> {
+        let mut out = Vec::new();
+        self.for_each_call(from, to, |row| {
+            out.push((row.seq, row.to_record()));
+            Ok(())
+        })?;
+        Ok(out)
+    }
+
     /// The most recent lines that could not be read, newest first.
     pub fn latest_rejects(&self, limit: usize) -> Result<Vec<RejectRow>> {
         let mut st = self.conn.prepare_cached(
@@ -219,6 +231,61 @@ impl Reader {
         let rows = st.query_map([limit as i64], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
+}
+
+impl CallRow {
+    /// The stored record as the dialect produced it (what the calls model reads).
+    pub fn to_record(&self) -> Record {
+        let date = self
+            .call_date
+            .as_deref()
+            .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+        let time = self
+            .call_time
+            .as_deref()
+            .and_then(|t| NaiveTime::parse_from_str(t, "%H:%M").ok());
+        let direction = match self.direction.as_str() {
+            "incoming" => Direction::Incoming,
+            "internal" => Direction::Internal,
+            _ => Direction::Outgoing,
+        };
+        let cost = self.cost.as_ref().map(|amount| Cost {
+            amount: amount.clone(),
+            currency: self.currency.clone().unwrap_or_default(),
+        });
+        let u32_of = |v: Option<i64>| v.and_then(|n| u32::try_from(n).ok());
+        Record {
+            dialect: static_name(&self.dialect, &["panasonic"]),
+            layout: static_name(&self.layout, &["A", "B", "C"]),
+            date,
+            time,
+            time_is: if self.time_is == "start" {
+                TimeMeaning::CallStart
+            } else {
+                TimeMeaning::CallEnd
+            },
+            extension: self.extension.clone(),
+            trunk: self.trunk.clone(),
+            direction,
+            number: self.number.clone(),
+            caller_name: self.caller_name.clone(),
+            ddi: self.ddi.clone(),
+            ring_secs: u32_of(self.ring_secs),
+            duration_secs: u32_of(self.duration_secs),
+            cost,
+            account_code: self.account_code.clone(),
+            condition: self.condition.clone(),
+            unanswered: self.unanswered,
+            transferred: self.transferred,
+            forwarded: self.forwarded,
+        }
+    }
+}
+
+/// The `'static` name among `known` equal to `s`, or "" (records name dialects and layouts
+/// with static strings; the database holds copies).
+fn static_name(s: &str, known: &[&'static str]) -> &'static str {
+    known.iter().copied().find(|k| *k == s).unwrap_or("")
 }
 
 fn wal_path(db: &Path) -> PathBuf {

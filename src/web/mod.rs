@@ -8,12 +8,16 @@
 
 pub mod fmt;
 pub mod pages;
+pub mod report_pages;
+pub mod svg;
 
+use crate::core::analytics::ReportOptions;
 use crate::core::health::{judge, Level, Snapshot, Verdict};
 use crate::export;
 use crate::store::read::{DbCounts, Reader};
 use anyhow::{anyhow, Context, Result};
 use chrono::Local;
+use chrono::NaiveDate;
 use pages::{Ctx, DbView};
 use serde::Serialize;
 use std::borrow::Cow;
@@ -32,6 +36,9 @@ const LATEST_REJECTS: usize = 10;
 const LATEST_EVENTS: usize = 10;
 
 pub type SnapshotFn = Arc<dyn Fn() -> Snapshot + Send + Sync>;
+
+/// Report options (names, thresholds) for a period, from the box's configuration.
+pub type ReportOptionsFn = Arc<dyn Fn(NaiveDate, NaiveDate) -> ReportOptions + Send + Sync>;
 
 /// The running web thread. Dropping it stops the thread too.
 pub struct Web {
@@ -66,6 +73,16 @@ impl Drop for Web {
 /// Bind `listen` and serve on a thread named `web`. The database at `db_path` is opened on
 /// first use (and reopened after an error), so the page works even while it is unreadable.
 pub fn start(listen: SocketAddr, db_path: PathBuf, snapshot: SnapshotFn) -> Result<Web> {
+    start_with_reports(listen, db_path, snapshot, Arc::new(ReportOptions::new))
+}
+
+/// [`start`] with the configuration's report options.
+pub fn start_with_reports(
+    listen: SocketAddr,
+    db_path: PathBuf,
+    snapshot: SnapshotFn,
+    report_options: ReportOptionsFn,
+) -> Result<Web> {
     // Bind ourselves first: tiny_http's own error does not say which address failed.
     let listener = TcpListener::bind(listen).with_context(|| {
         format!("web: cannot listen on {listen} (port taken by another program? see [web] listen)")
@@ -76,6 +93,7 @@ pub fn start(listen: SocketAddr, db_path: PathBuf, snapshot: SnapshotFn) -> Resu
     let mut app = App {
         db_path,
         snapshot,
+        report_options,
         reader: None,
     };
     let (srv, stop) = (server.clone(), stopping.clone());
@@ -223,6 +241,7 @@ impl Reply {
 struct App {
     db_path: PathBuf,
     snapshot: SnapshotFn,
+    report_options: ReportOptionsFn,
     reader: Option<Reader>,
 }
 
@@ -259,8 +278,8 @@ impl App {
         let (path, query) = url.split_once('?').unwrap_or((url, ""));
         let known = matches!(
             path,
-            "/" | "/calls" | "/export.csv" | "/api/status" | "/healthz"
-        );
+            "/" | "/calls" | "/export.csv" | "/api/status" | "/healthz" | "/reports"
+        ) || path.starts_with("/reports/");
         if !known {
             return Reply::text(404, "not found\n");
         }
@@ -282,7 +301,16 @@ impl App {
             }
             "/export.csv" => self.export(&ctx, query),
             "/api/status" => self.api(&ctx),
-            _ => self.healthz(&ctx),
+            "/healthz" => self.healthz(&ctx),
+            "/reports" => match export::parse_period(
+                query_param(query, "from").as_deref(),
+                query_param(query, "to").as_deref(),
+                ctx.today(),
+            ) {
+                Ok((from, to)) => Reply::html(200, report_pages::index_page(from, to)),
+                Err(e) => Reply::text(400, format!("{e}\n")),
+            },
+            _ => self.report(&ctx, path, query),
         }
     }
 
@@ -346,6 +374,51 @@ impl App {
                 DOWNLOADS.fetch_sub(1, Ordering::SeqCst);
                 Reply::text(503, format!("cannot start the download: {e:#}\n"))
             }
+        }
+    }
+
+    /// `/reports/NAME`, `/reports/NAME.csv`, `/reports/NAME.json`.
+    fn report(&mut self, ctx: &Ctx<Local>, path: &str, query: &str) -> Reply {
+        let name = path.trim_start_matches("/reports/");
+        let (name, format) = match name.rsplit_once('.') {
+            Some((n, f)) => (n, f),
+            None => (name, "html"),
+        };
+        if !crate::reports::names().any(|n| n == name) || !matches!(format, "html" | "csv" | "json")
+        {
+            return Reply::text(404, "no such report\n");
+        }
+        let (from, to) = match export::parse_period(
+            query_param(query, "from").as_deref(),
+            query_param(query, "to").as_deref(),
+            ctx.today(),
+        ) {
+            Ok(p) => p,
+            Err(e) => return Reply::text(400, format!("{e}\n")),
+        };
+        let opts = (self.report_options)(from, to);
+        let report = match self.with_reader(|r| crate::reports::build(r, name, &opts)) {
+            Ok(r) => r,
+            Err(e) => return Reply::text(503, format!("report unavailable: {e}\n")),
+        };
+        match format {
+            "csv" => {
+                let mut body = Vec::new();
+                if let Err(e) = crate::reports::write_csv(&report, &mut body) {
+                    return Reply::text(500, format!("{e:#}\n"));
+                }
+                let mut r = Reply::new(200, "text/csv; charset=utf-8", body);
+                r.headers.push((
+                    "Content-Disposition",
+                    format!("attachment; filename=\"smdrbox-{name}-{from}-{to}.csv\""),
+                ));
+                r
+            }
+            "json" => match serde_json::to_vec_pretty(&report) {
+                Ok(j) => Reply::new(200, "application/json", j),
+                Err(e) => Reply::text(500, format!("{e}\n")),
+            },
+            _ => Reply::html(200, report_pages::report_page(&report)),
         }
     }
 

@@ -85,21 +85,36 @@ th{background:#f0f0f0}.kv th{width:32%;background:none;font-weight:normal;color:
 tr.na{background:#fde8e8}tr.na .out{color:#b00000;font-weight:bold}\
 .muted,small{color:#666}.bad{color:#b00000;font-weight:bold}\
 .good{color:#0a6b2a;font-weight:bold}.warn{color:#8a5a00;font-weight:bold}\
-code{word-break:break-all;font-size:.9em}.calls{font-size:14px}";
+code{word-break:break-all;font-size:.9em}.calls{font-size:14px}\
+.figs{display:flex;flex-wrap:wrap;gap:.5em;margin:.5em 0}\
+.fig{border:1px solid #ddd;border-radius:4px;padding:.4em .6em;min-width:9em}\
+.fig b{display:block;font-size:1.3em}.chart{max-width:100%;height:auto;margin:.5em 0}\
+form.period{margin:.5em 0}form.period input{margin-right:.5em}";
 
+/// A live page: it reloads itself every 5 s.
 fn page(title: &str, current: &str, body: &str) -> String {
+    page_with(title, current, body, true)
+}
+
+/// The page shell: head, styles, navigation. Reports do not reload (a form may be half filled).
+pub(crate) fn page_with(title: &str, current: &str, body: &str, refresh: bool) -> String {
     let mut h = String::with_capacity(body.len() + 1024);
     w!(
         h,
         "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <meta http-equiv=\"refresh\" content=\"5\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">{}\
          <title>{}</title><style>{CSS}</style></head><body><nav>",
+        if refresh {
+            "<meta http-equiv=\"refresh\" content=\"5\">"
+        } else {
+            ""
+        },
         escape(title)
     );
     for (href, label) in [
         ("/", "Status"),
         ("/calls", "Calls"),
+        ("/reports", "Reports"),
         ("/api/status", "JSON"),
     ] {
         if href == current {

@@ -1,0 +1,268 @@
+//! The `cost` report against the generator's truth: generated days (Patterns A, B and C;
+//! weekday, Saturday; several seeds) are printed, read back by the real Panasonic parser,
+//! grouped and reported; every row and figure is compared with the same sums made here from
+//! `officeday::truth` and the generator's own fields (its call ids, extensions, talk seconds
+//! and the charge in cents it printed on each line), not from the report's code.
+//!
+//! Pattern A prints no cost column: the report must then show no cost and say so. Patterns B
+//! and C print `EU00000.00` / `EUR00000.00` on every line; the sums must be exact to the cent.
+//! The only allowance is for forwarded calls the generator marks `Ambiguity` (calls.rs "cannot
+//! tell"): a row with one is compared within that many calls and its cost is not compared.
+
+mod truth_days;
+
+use std::collections::BTreeMap;
+
+use smdrbox::core::analytics::{cost, Cell, Chart, ReportOptions};
+use smdrbox::core::officeday::Layout;
+use smdrbox::core::record::Direction;
+use truth_days::{date, Loaded};
+
+#[derive(Debug, Default)]
+struct Row {
+    outgoing: i64,
+    connected: i64,
+    talk: i64,
+    forwarded: i64,
+    forwarded_talk: i64,
+    cents: i64,
+    forward_cents: i64,
+    allowance: i64,
+}
+
+fn int(c: &Cell) -> i64 {
+    match c {
+        Cell::Int(n) => *n,
+        Cell::Secs(n) => *n,
+        other => panic!("not a count: {other:?}"),
+    }
+}
+
+/// A cost cell in cents (`None` when empty).
+fn cents(c: &Cell) -> Option<i64> {
+    match c {
+        Cell::Num(x, 2) => Some((x * 100.0).round() as i64),
+        Cell::Empty => None,
+        other => panic!("not a cost: {other:?}"),
+    }
+}
+
+#[derive(Debug, Default)]
+struct Stats {
+    runs: usize,
+    rows: usize,
+    rows_exact: usize,
+    priced_rows: usize,
+    cents: i64,
+    forwards: i64,
+    transferred: usize,
+}
+
+fn check(l: &Loaded, period: (usize, usize), st: &mut Stats) -> Vec<String> {
+    let (from, to) = (l.days[period.0], l.days[period.1]);
+    let tag = format!("{} period {from}..{to}", l.tag());
+    let opts = ReportOptions::new(from, to);
+    let r = cost::report(&l.calls, &opts);
+    let mut fails = Vec::new();
+    let priced = l.layout != Layout::A;
+    let line_cents = |lines: &[i64]| -> i64 {
+        lines
+            .iter()
+            .map(|&i| i64::from(l.gen[i as usize].fields.cost_cents.unwrap_or(0)))
+            .sum()
+    };
+
+    let mut rows: BTreeMap<String, Row> = BTreeMap::new();
+    for t in l
+        .truth
+        .iter()
+        .filter(|t| (period.0..=period.1).contains(&t.day))
+    {
+        match (t.t.direction, &t.t.forwarded_by) {
+            (Direction::Outgoing, _) => {
+                let row = rows.entry(t.t.extension.clone()).or_default();
+                row.outgoing += 1;
+                row.connected += i64::from(t.t.talk_secs > 0);
+                row.talk += i64::from(t.t.talk_secs);
+                row.cents += line_cents(&t.lines);
+                row.allowance += i64::from(t.t.ambiguity.is_some());
+                st.transferred += usize::from(!t.t.transferred_to.is_empty());
+            }
+            (Direction::Incoming, Some(by)) => {
+                let row = rows.entry(by.clone()).or_default();
+                row.forwarded += 1;
+                row.forwarded_talk += i64::from(t.t.talk_secs);
+                let c = line_cents(&t.lines);
+                row.cents += c;
+                row.forward_cents += c;
+                row.allowance += i64::from(t.t.ambiguity.is_some());
+                st.forwards += 1;
+            }
+            _ => {}
+        }
+    }
+
+    let col = |key: &str| {
+        r.table
+            .columns
+            .iter()
+            .position(|c| c.key == key)
+            .unwrap_or_else(|| panic!("no column {key}"))
+    };
+    let got: BTreeMap<String, &Vec<Cell>> = r
+        .table
+        .rows
+        .iter()
+        .map(|row| match &row[col("extension")] {
+            Cell::Text(e) => (e.clone(), row),
+            other => panic!("extension {other:?}"),
+        })
+        .collect();
+    let (gk, wk): (Vec<&String>, Vec<&String>) = (got.keys().collect(), rows.keys().collect());
+    if gk != wk {
+        fails.push(format!("{tag}: extensions {gk:?}, truth {wk:?}"));
+        return fails;
+    }
+    for (ext, w) in &rows {
+        let g = got[ext];
+        st.rows += 1;
+        let mut bad = Vec::new();
+        for (key, want) in [
+            ("outgoing", w.outgoing),
+            ("connected", w.connected),
+            ("talk_secs", w.talk),
+            ("forwarded_outside", w.forwarded),
+            ("forwarded_talk_secs", w.forwarded_talk),
+        ] {
+            let v = int(&g[col(key)]);
+            // A marked forward may be read together with another call: its talk time with it.
+            let slack = if key.ends_with("talk_secs") {
+                w.allowance * 3600
+            } else {
+                w.allowance
+            };
+            if (v - want).abs() > slack {
+                bad.push(format!("{key} {v}, truth {want}"));
+            }
+        }
+        let (c, fc) = (cents(&g[col("cost")]), cents(&g[col("forward_cost")]));
+        if !priced {
+            if c.is_some() || fc.is_some() {
+                bad.push(format!("cost {c:?} / {fc:?} without a cost column"));
+            }
+        } else if w.allowance == 0 {
+            st.rows_exact += 1;
+            st.priced_rows += 1;
+            st.cents += w.cents;
+            if c != Some(w.cents) {
+                bad.push(format!("cost {c:?} cents, truth {}", w.cents));
+            }
+            // Forward cost is shown where the extension forwarded.
+            let want_fc = (w.forwarded > 0).then_some(w.forward_cents);
+            if fc != want_fc {
+                bad.push(format!("forward cost {fc:?} cents, truth {want_fc:?}"));
+            }
+            let cur = if l.layout == Layout::C { "EUR" } else { "EU" };
+            if g[col("currency")] != Cell::Text(cur.into()) {
+                bad.push(format!("currency {:?}", g[col("currency")]));
+            }
+        }
+        if !priced && w.allowance == 0 {
+            st.rows_exact += 1;
+        }
+        if int(&g[col("calls_without_cost")]) != if priced { 0 } else { w.outgoing + w.forwarded } {
+            bad.push(format!(
+                "calls without cost {:?}",
+                g[col("calls_without_cost")]
+            ));
+        }
+        if !bad.is_empty() {
+            fails.push(format!("{tag}: extension {ext}: {}", bad.join("; ")));
+        }
+    }
+
+    // Figures and notes.
+    let fig = |key: &str| {
+        r.figures
+            .iter()
+            .find(|f| f.key == key)
+            .unwrap_or_else(|| panic!("no figure {key}"))
+            .value
+            .clone()
+    };
+    let sum = |f: fn(&Row) -> i64| rows.values().map(f).sum::<i64>();
+    let allowance = sum(|w| w.allowance);
+    for (key, want) in [
+        ("outgoing", sum(|w| w.outgoing)),
+        ("connected", sum(|w| w.connected)),
+        ("talk_secs", sum(|w| w.talk)),
+        ("forwarded_outside", sum(|w| w.forwarded)),
+    ] {
+        let v = int(&fig(key));
+        if (v - want).abs() > allowance * if key == "talk_secs" { 3600 } else { 1 } {
+            fails.push(format!("{tag}: figure {key} {v}, truth {want}"));
+        }
+    }
+    let total = cents(&fig("cost"));
+    let want_total = (priced && !rows.is_empty()).then(|| sum(|w| w.cents));
+    if allowance == 0 && total != want_total {
+        fails.push(format!(
+            "{tag}: figure cost {total:?}, truth {want_total:?}"
+        ));
+    }
+    let says_none = r
+        .notes
+        .iter()
+        .any(|n| n.contains("printed no call charges"));
+    if says_none == priced && !rows.is_empty() {
+        fails.push(format!(
+            "{tag}: 'no charges' note {says_none} with a cost column {priced}"
+        ));
+    }
+    let Some(Chart::Bars { series, labels, .. }) = &r.chart else {
+        fails.push(format!("{tag}: no chart"));
+        return fails;
+    };
+    if labels.len() != rows.len() || series.len() != 1 {
+        fails.push(format!("{tag}: chart {labels:?}"));
+    }
+    st.runs += 1;
+    fails
+}
+
+#[test]
+fn costs_match_the_generators_truth() {
+    let mut st = Stats::default();
+    let mut fails = Vec::new();
+    for first in [date(2024, 3, 12), date(2024, 3, 16)] {
+        for seed in 1..=10u64 {
+            for layout in [Layout::A, Layout::B, Layout::C] {
+                let l = Loaded::days(first, 2, seed, layout);
+                for period in [(0, 0), (1, 1), (0, 1)] {
+                    fails.extend(check(&l, period, &mut st));
+                }
+            }
+        }
+    }
+    println!(
+        "cost vs truth: {} runs, {} extension rows, {} compared exactly ({} with costs, {} cents \
+         in all), {} forwards, {} transferred outgoing calls",
+        st.runs, st.rows, st.rows_exact, st.priced_rows, st.cents, st.forwards, st.transferred
+    );
+    assert!(
+        fails.is_empty(),
+        "{} disagreements:\n{}",
+        fails.len(),
+        fails
+            .iter()
+            .take(30)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+    assert!(st.rows_exact * 20 > st.rows * 19, "{st:?}");
+    assert!(
+        st.priced_rows > 200 && st.cents > 10_000 && st.forwards > 20 && st.transferred > 10,
+        "{st:?}"
+    );
+}
