@@ -154,6 +154,10 @@ struct SimArgs {
     /// Start the generated day's clock at HH:MM.
     #[arg(long, default_value = "08:00")]
     start: String,
+    /// With --generate: also write what really happened, one JSON object per call (the
+    /// generator's truth: who was lost, who answered, callbacks), for checking reports.
+    #[arg(long, requires = "generate")]
+    truth: Option<PathBuf>,
     /// Keep going: the next day after this one, or the files again.
     #[arg(long = "loop")]
     repeat: bool,
@@ -392,11 +396,25 @@ fn simulate(a: SimArgs) -> Result<()> {
         let layout: smdrbox::core::officeday::Layout =
             a.layout.parse().map_err(anyhow::Error::msg)?;
         let mut seed = a.seed;
+        let mut truth = match &a.truth {
+            Some(p) => Some(std::io::BufWriter::new(
+                std::fs::File::create(p).with_context(|| format!("creating {}", p.display()))?,
+            )),
+            None => None,
+        };
         loop {
             let opts = smdrbox::core::officeday::DayOptions {
                 layout,
                 ..smdrbox::core::officeday::DayOptions::new(date, seed)
             };
+            if let Some(w) = truth.as_mut() {
+                for call in smdrbox::core::officeday::truth(&opts) {
+                    // Each line: the day and the call as the generator made it.
+                    let line = serde_json::json!({ "date": date, "call": call });
+                    writeln!(w, "{line}")?;
+                }
+                w.flush()?;
+            }
             let lines: Vec<(u32, String)> = smdrbox::core::officeday::office_day(&opts)
                 .into_iter()
                 .map(|l| (l.at_secs, l.text))

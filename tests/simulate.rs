@@ -102,3 +102,113 @@ fn demo_script_serves_live_calls_and_stops_on_ctrl_c() {
     assert!(status.success() || status.code() == Some(130), "{status:?}");
     assert!(!up(&addr), "daemon stopped");
 }
+
+/// The simulator writes what really happened beside the SMDR it prints; the daemon stores the
+/// printout, and the summary report built from the database agrees with that truth (within the
+/// calls the generator marks as indistinguishable in print).
+#[test]
+fn simulated_day_with_truth_file_matches_the_summary_report() {
+    let b = TestBox::new("commit_interval_ms = 100\n", "");
+    let d = b.start();
+    let truth = b.dir.path().join("truth.jsonl");
+    let mut sim = Command::new(BIN)
+        .args([
+            "simulate",
+            "--generate",
+            "--date",
+            "2026-03-03",
+            "--seed",
+            "5",
+            "--layout",
+            "A",
+            "--time-scale",
+            "0",
+            "--start",
+            "00:00",
+            "--hold",
+            "60",
+            "--link",
+        ])
+        .arg(&b.link)
+        .arg("--truth")
+        .arg(&truth)
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    // The truth file is written before the first line is printed.
+    wait_until(T, "truth written", || truth.exists());
+    let calls: Vec<serde_json::Value> = {
+        wait_until(T, "truth complete", || {
+            std::fs::read_to_string(&truth).is_ok_and(|t| t.ends_with('\n') && t.len() > 1000)
+        });
+        std::fs::read_to_string(&truth)
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
+    };
+    let printed: usize = calls
+        .iter()
+        .map(|c| {
+            c["call"]["lines"].as_array().unwrap().len()
+                + c["call"]["consultation_lines"].as_array().unwrap().len()
+        })
+        .sum();
+    wait_until(T, "day stored", || {
+        b.count("SELECT count(*) FROM records") as usize >= printed
+    });
+    let incoming = calls
+        .iter()
+        .filter(|c| c["call"]["direction"] == "incoming");
+    let (mut offered, mut lost, mut ambiguous) = (0i64, 0i64, 0i64);
+    for c in incoming {
+        offered += 1;
+        lost += i64::from(c["call"]["lost"] == true);
+        ambiguous += i64::from(!c["call"]["ambiguity"].is_null());
+    }
+    let out = Command::new(BIN)
+        .args([
+            "report",
+            "summary",
+            "--format",
+            "json",
+            "--from",
+            "2026-03-03",
+            "--to",
+            "2026-03-03",
+            "--db",
+        ])
+        .arg(&b.db)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let fig = |key: &str| -> i64 {
+        r["figures"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["key"] == key)
+            .and_then(|f| f["value"]["v"].as_i64())
+            .unwrap_or_else(|| panic!("figure {key} in {r}"))
+    };
+    assert!(offered > 100, "a real office day");
+    assert!(ambiguous <= 10, "{ambiguous} ambiguous calls: pick a clearer seed");
+    assert!(
+        (fig("incoming") - offered).abs() <= ambiguous,
+        "incoming {} vs truth {offered}",
+        fig("incoming")
+    );
+    assert!(
+        (fig("lost") - lost).abs() <= ambiguous,
+        "lost {} vs truth {lost}",
+        fig("lost")
+    );
+    let _ = sim.kill();
+    let _ = sim.wait();
+    d.stop();
+}

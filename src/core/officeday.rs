@@ -100,7 +100,8 @@ pub struct Fields {
 }
 
 /// What a generated line stands for (the generator's ground truth, for tests and analytics).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum LineKind {
     /// Incoming call answered by an operator and finished there.
     Answered,
@@ -1366,7 +1367,8 @@ pub const RETRY_WINDOW_SECS: u32 = 1800;
 /// Why the printout of a call cannot be read back to exactly this call. Panasonic prints the
 /// END time to the minute and one line per leg; these are the generated situations where two
 /// readings print the same lines. [`truth_of`] marks both calls of such a pair.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Ambiguity {
     /// Two lost calls of the same caller (or both without caller ID) on the same trunk whose NA
     /// lines print in the same or the next minute. Panasonic prints one NA line per ringing
@@ -1385,7 +1387,7 @@ pub enum Ambiguity {
 /// One call as the generator made it. Derived from [`generate`]'s records (their call id,
 /// kind and exact seconds; `fields.ring_secs` is kept even for Pattern B, which does not print
 /// it). Seconds are since midnight of the day.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct TruthCall {
     /// The generator's call id ([`GenRecord::call`]).
     pub id: u32,
