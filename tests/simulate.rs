@@ -197,7 +197,10 @@ fn simulated_day_with_truth_file_matches_the_summary_report() {
             .unwrap_or_else(|| panic!("figure {key} in {r}"))
     };
     assert!(offered > 100, "a real office day");
-    assert!(ambiguous <= 10, "{ambiguous} ambiguous calls: pick a clearer seed");
+    assert!(
+        ambiguous <= 10,
+        "{ambiguous} ambiguous calls: pick a clearer seed"
+    );
     assert!(
         (fig("incoming") - offered).abs() <= ambiguous,
         "incoming {} vs truth {offered}",

@@ -855,10 +855,11 @@ fn finish_draft(d: &Draft, records: &[(i64, Record)]) -> Call {
             call.external_number = first.and_then(|r| normalise_number(&r.number));
             call.transferred_to = legs.iter().skip(1).map(|l| l.ext.clone()).collect();
             call.talk_secs = talk_sum(&mut legs.iter());
+            // The first leg was connected first: a colleague's longer leg printed in the same
+            // minute would otherwise pull the start before the real connection.
             let start = legs
-                .iter()
+                .first()
                 .map(|l| l.end_lo.saturating_sub(l.talk))
-                .min()
                 .unwrap_or(end_lo);
             call.start = to_datetime(start);
             call.outcome = if call.talk_secs > 0 {

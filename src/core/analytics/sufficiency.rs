@@ -41,7 +41,11 @@ struct Measure {
     attempts: f64,
     /// Incoming calls starting in the window per day.
     incoming: f64,
-    /// Mean talk time of the answered incoming calls starting in the window, seconds.
+    /// The operators' share of them: calls forwarded to an outside number (a direct line
+    /// diverted to a mobile) never reach an operator.
+    to_operators: f64,
+    /// Mean talk time of the incoming calls starting in the window that an extension answered,
+    /// seconds.
     talk_mean: Option<f64>,
     /// Distinct extensions that answered calls starting in the window, per day on average over
     /// the days with an answered call in it.
@@ -61,6 +65,7 @@ fn measure(calls: &[Call], opts: &ReportOptions, occ: &Occupancy, q: usize) -> M
     }
     let mut attempts = 0usize;
     let mut incoming = 0usize;
+    let mut to_operators = 0usize;
     let mut talk = (0u64, 0u64);
     let mut answering: BTreeMap<i64, BTreeSet<&str>> = BTreeMap::new();
     for c in in_period(calls, opts).filter(|c| is_trunk_call(c)) {
@@ -73,15 +78,17 @@ fn measure(calls: &[Call], opts: &ReportOptions, occ: &Occupancy, q: usize) -> M
             continue;
         }
         incoming += 1;
-        if c.outcome == Outcome::Answered {
+        if c.forwarded_to_outside.is_some() {
+            continue;
+        }
+        to_operators += 1;
+        if let (Outcome::Answered, Some(e)) = (c.outcome, &c.answered_by) {
             talk.0 += u64::from(c.talk_secs);
             talk.1 += 1;
-            if let Some(e) = &c.answered_by {
-                answering
-                    .entry(secs.div_euclid(DAY_SECS))
-                    .or_default()
-                    .insert(e);
-            }
+            answering
+                .entry(secs.div_euclid(DAY_SECS))
+                .or_default()
+                .insert(e);
         }
     }
     let ops_days = answering.len();
@@ -92,6 +99,7 @@ fn measure(calls: &[Call], opts: &ReportOptions, occ: &Occupancy, q: usize) -> M
         peak,
         attempts: attempts as f64 / n,
         incoming: incoming as f64 / n,
+        to_operators: to_operators as f64 / n,
         talk_mean: (talk.1 > 0).then(|| talk.0 as f64 / talk.1 as f64),
         ops_answered: (ops_days > 0)
             .then(|| answering.values().map(BTreeSet::len).sum::<usize>() as f64 / ops_days as f64),
@@ -113,6 +121,11 @@ const NO_LINES: &str = "set [lines] count in the config";
 
 fn pct(x: f64) -> String {
     format!("{:.0} %", 100.0 * x)
+}
+
+/// A load next to the 95 % limit: one decimal, so 95.4 % does not read as "95 %, refused".
+fn load_pct(x: f64) -> String {
+    format!("{:.1} %", 100.0 * x)
 }
 
 fn line_estimate(m: &Measure, lines: Option<u32>, target_blocking: f64) -> LineEstimate {
@@ -140,7 +153,7 @@ fn line_estimate(m: &Measure, lines: Option<u32>, target_blocking: f64) -> LineE
         return refuse(format!(
             "refused: the lines were {} loaded; above 95 % a small error in the measured \
              traffic swings the estimate without limit",
-            pct(load)
+            load_pct(load)
         ));
     }
     let est = match erlang::offered_from_carried(nl, m.carried) {
@@ -175,7 +188,7 @@ fn operators(m: &Measure, opts: &ReportOptions) -> (f64, Result<u32, String>) {
             Err("no answered calls to measure the handling time".into()),
         );
     };
-    let a = m.incoming * h / HOUR_SECS as f64;
+    let a = m.to_operators * h / HOUR_SECS as f64;
     if let Some(ops) = m.ops_answered {
         let occ = a / ops;
         if occ > RELIABLE_LOAD {
@@ -184,7 +197,7 @@ fn operators(m: &Measure, opts: &ReportOptions) -> (f64, Result<u32, String>) {
                 Err(format!(
                     "refused: the operators who answered were {} busy; the calls measured are \
                      only those the queue let through",
-                    pct(occ)
+                    load_pct(occ)
                 )),
             );
         }
@@ -383,7 +396,9 @@ pub fn report(calls: &[Call], opts: &ReportOptions) -> Report {
                     m.talk_mean
                         .map_or(Cell::Empty, |h| Cell::Secs(h.round() as i64)),
                     Some(if m.talk_mean.is_some() {
-                        "answered incoming calls; no wrap-up time (the printout has none)".into()
+                        "incoming calls an extension answered; no wrap-up time (the printout has \
+                         none)"
+                            .into()
                     } else {
                         "no answered calls in the busy hour".into()
                     }),
@@ -392,7 +407,11 @@ pub fn report(calls: &[Call], opts: &ReportOptions) -> Report {
                     "operator_traffic",
                     "Busy hour traffic to operators (Erlangs)",
                     Cell::Num(op_traffic, 2),
-                    Some("incoming calls per hour × average talk time".into()),
+                    Some(
+                        "calls to operators per hour (forwards to outside numbers left out) × \
+                         average talk time"
+                            .into(),
+                    ),
                 ),
                 figure(
                     "operators_needed",
@@ -613,7 +632,8 @@ pub fn report(calls: &[Call], opts: &ReportOptions) -> Report {
     notes.push(
         "Operators: Erlang C assumes random arrivals and callers who never hang up; the \
          handling time is the talk time from the printout (no wrap-up, and talk after a \
-         transfer to a colleague counts too); arrivals are the calls that reached the PBX."
+         transfer to a colleague counts too); arrivals are the calls that reached the PBX, \
+         less those forwarded to an outside number."
             .into(),
     );
     if refused_rows {
@@ -777,7 +797,7 @@ mod tests {
                 note(&r, key)
             );
         }
-        assert!(note(&r, "offered_traffic").contains("97 %"));
+        assert!(note(&r, "offered_traffic").contains("96.7 %"));
         assert_eq!(cell(&r, 10, "offered_erlangs"), Cell::Empty);
         assert!(r.notes.iter().any(|n| n.contains("Empty estimates")));
     }
