@@ -180,9 +180,8 @@ pub fn run(args: &ErlangArgs) -> Result<String> {
 }
 
 fn to_json(v: serde_json::Value) -> String {
-    let mut s = serde_json::to_string_pretty(&v).expect("JSON values serialize");
-    s.push('\n');
-    s
+    // `{:#}` pretty-prints a JSON value and cannot fail.
+    format!("{v:#}\n")
 }
 
 /// A number with at most `decimals` decimals, trailing zeros dropped: 10, 8.108, 9.39.
