@@ -3,6 +3,7 @@
 //! Validation happens while deserializing (each checked value is a type with `TryFrom`), so
 //! toml reports the span of the offending value and every refusal carries file, line and reason.
 
+use crate::core::analytics::tariff::{parse_price, Tariff};
 use crate::core::analytics::{ReportOptions, SlVariant};
 use crate::core::dialect::{DateOrder, DialectKind, DialectOptions};
 use chrono::NaiveDate;
@@ -35,10 +36,13 @@ pub struct Config {
     pub names: NamesConfig,
     #[serde(default)]
     pub lines: LinesConfig,
+    /// `[[tariff]]`: prices by number prefix, for calls the PBX printed no charge for.
+    #[serde(default)]
+    pub tariff: Vec<TariffConfig>,
 }
 
 /// Thresholds of the reports (analytics.md §2 for the definitions).
-#[derive(Debug, Clone, Copy, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct ReportConfig {
     /// Service level: answered within this many seconds.
@@ -56,6 +60,8 @@ pub struct ReportConfig {
     /// Sizing targets: blocking share for lines, service level for operators.
     pub target_blocking: Share,
     pub target_service_level: Share,
+    /// Currency of the `[[tariff]]` prices, e.g. `EUR` (required with a tariff table).
+    pub currency: Option<Currency>,
 }
 
 impl Default for ReportConfig {
@@ -69,6 +75,7 @@ impl Default for ReportConfig {
             long_call_secs: Seconds(300),
             target_blocking: Share(0.01),
             target_service_level: Share(0.8),
+            currency: None,
         }
     }
 }
@@ -91,7 +98,46 @@ pub struct LinesConfig {
     pub count: Option<LineCount>,
 }
 
+/// One `[[tariff]]` line: calls whose normalised number starts with `prefix` (the longest
+/// matching prefix wins) cost `setup` + `per_minute` per minute, billed in increments of
+/// `billing_secs` (each one begun charged in full). Prices in `[report] currency`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TariffConfig {
+    /// Kept with its place in the file, to point at a prefix given twice.
+    pub prefix: toml::Spanned<Prefix>,
+    pub per_minute: Price,
+    #[serde(default)]
+    pub setup: Price,
+    #[serde(default)]
+    pub billing_secs: BillingSecs,
+    /// What reports call it; the prefix when left out.
+    #[serde(default)]
+    pub name: Option<TariffName>,
+}
+
+impl TariffConfig {
+    pub fn tariff(&self) -> Tariff {
+        let prefix = self.prefix.get_ref().0.clone();
+        Tariff {
+            name: self
+                .name
+                .as_ref()
+                .map_or_else(|| prefix.clone(), |n| n.0.clone()),
+            prefix,
+            per_minute: self.per_minute.0,
+            setup: self.setup.0,
+            billing_secs: self.billing_secs.0,
+        }
+    }
+}
+
 impl Config {
+    /// The tariff table as the reports use it.
+    pub fn tariffs(&self) -> Vec<Tariff> {
+        self.tariff.iter().map(TariffConfig::tariff).collect()
+    }
+
     /// Report options for a period, from this configuration.
     pub fn report_options(&self, from: NaiveDate, to: NaiveDate) -> ReportOptions {
         let r = &self.report;
@@ -107,6 +153,8 @@ impl Config {
             trunk_count: self.lines.count.map(|c| c.0),
             target_blocking: r.target_blocking.0,
             target_service_level: r.target_service_level.0,
+            tariffs: self.tariffs(),
+            tariff_currency: r.currency.as_ref().map(|c| c.0.clone()).unwrap_or_default(),
             ..ReportOptions::new(from, to)
         }
     }
@@ -277,6 +325,12 @@ checked!(
     }
 );
 checked!(
+    /// Tariff billing increment in seconds.
+    BillingSecs(u32), default 60, |v| if (1..=3600).contains(&v) { Ok(()) } else {
+        Err(format!("{v} s: a billing increment is between 1 and 3600 seconds"))
+    }
+);
+checked!(
     /// Lines towards the carrier.
     LineCount(u32), default 1, |v| if (1..=10_000).contains(&v) { Ok(()) } else {
         Err(format!("{v} lines: must be between 1 and 10000"))
@@ -295,6 +349,85 @@ impl TryFrom<f64> for Share {
             Ok(Share(v))
         } else {
             Err(format!("{v}: a share between 0 and 1, e.g. 0.01 for 1 %"))
+        }
+    }
+}
+
+/// A price in 1/10000 of the currency unit, written as a decimal number (`0.12`) and kept
+/// exactly: the number is read back as the shortest decimal text that gives it, which is the
+/// text written (for prices of up to 15 digits), then parsed as decimal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(try_from = "f64")]
+pub struct Price(pub u64);
+
+impl TryFrom<f64> for Price {
+    type Error = String;
+    fn try_from(v: f64) -> Result<Self, String> {
+        if !v.is_finite() {
+            return Err(format!("{v}: not a price"));
+        }
+        if v < 0.0 {
+            return Err(format!("{v}: a price cannot be negative"));
+        }
+        if v == 0.0 {
+            return Ok(Price(0));
+        }
+        parse_price(&format!("{v}")).map(Price)
+    }
+}
+
+/// Digits a dialled number starts with, as the reports normalise numbers (`+` is `00`).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "String")]
+pub struct Prefix(pub String);
+
+impl TryFrom<String> for Prefix {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, String> {
+        if !s.is_empty() && s.len() <= 20 && s.bytes().all(|b| b.is_ascii_digit()) {
+            Ok(Prefix(s))
+        } else {
+            Err(format!(
+                "{s:?}: a prefix is 1 to 20 digits, as numbers are compared (write + as 00)"
+            ))
+        }
+    }
+}
+
+/// A tariff's name as reports show it.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "String")]
+pub struct TariffName(pub String);
+
+impl TryFrom<String> for TariffName {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, String> {
+        let t = s.trim();
+        if t.is_empty() || t.chars().count() > 40 || t.chars().any(char::is_control) {
+            Err(format!(
+                "{s:?}: a tariff name is 1 to 40 characters (leave it out to use the prefix)"
+            ))
+        } else {
+            Ok(TariffName(t.to_string()))
+        }
+    }
+}
+
+/// A currency as reports print it beside amounts: `EUR`, or `EU` as Panasonic prints euros.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "String")]
+pub struct Currency(pub String);
+
+impl TryFrom<String> for Currency {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, String> {
+        let n = s.chars().count();
+        if (1..=8).contains(&n) && !s.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            Ok(Currency(s))
+        } else {
+            Err(format!(
+                "{s:?}: a currency is 1 to 8 characters without spaces, e.g. \"EUR\""
+            ))
         }
     }
 }
@@ -386,23 +519,49 @@ impl Config {
     }
 
     pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
-        toml::from_str::<Config>(text).map_err(|e| {
-            let (line, column) = match e.span() {
-                Some(span) => {
-                    let before = &text[..span.start.min(text.len())];
-                    let line = before.matches('\n').count() + 1;
-                    let column = before.len() - before.rfind('\n').map_or(0, |i| i + 1) + 1;
-                    (Some(line), Some(column))
-                }
-                None => (None, None),
-            };
+        // Line and column (1-based) of a byte offset.
+        let locate = |at: usize| {
+            let before = &text[..at.min(text.len())];
+            let line = before.matches('\n').count() + 1;
+            let column = before.len() - before.rfind('\n').map_or(0, |i| i + 1) + 1;
+            (Some(line), Some(column))
+        };
+        let refuse = |at: Option<usize>, reason: String| {
+            let (line, column) = at.map_or((None, None), locate);
             ConfigError {
                 file: path.to_path_buf(),
                 line,
                 column,
-                reason: e.message().trim().to_string(),
+                reason,
             }
-        })
+        };
+        let config = toml::from_str::<Config>(text)
+            .map_err(|e| refuse(e.span().map(|s| s.start), e.message().trim().to_string()))?;
+        // Checks across values: each prefix once; prices need their currency.
+        let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
+        for t in &config.tariff {
+            let at = t.prefix.span().start;
+            if let Some(first) = seen.insert(&t.prefix.get_ref().0, at) {
+                let (first_line, _) = locate(first);
+                return Err(refuse(
+                    Some(at),
+                    format!(
+                        "prefix {:?} is already in the tariff table (line {}): each prefix once",
+                        t.prefix.get_ref().0,
+                        first_line.unwrap_or(0)
+                    ),
+                ));
+            }
+        }
+        if let (Some(t), None) = (config.tariff.first(), &config.report.currency) {
+            return Err(refuse(
+                Some(t.prefix.span().start),
+                "a tariff table needs the currency of its prices: [report] currency = \"EUR\" \
+                 (or what the PBX prints, e.g. \"EU\", to add them to the printed charges)"
+                    .to_string(),
+            ));
+        }
+        Ok(config)
     }
 }
 
@@ -521,5 +680,146 @@ mod tests {
             assert!(e.starts_with(at), "{text:?} gave {e:?}, want prefix {at:?}");
             assert!(e.contains(reason), "{text:?} gave {e:?}, want {reason:?}");
         }
+    }
+
+    const TARIFFS: &str = "[source]\npath = \"/dev/x\"\n[report]\ncurrency = \"EUR\"\n\
+        [[tariff]]\nprefix = \"00\"\nname = \"International\"\nper_minute = 0.12\n\
+        setup = 0.05\n\
+        [[tariff]]\nprefix = \"3\"\nper_minute = 0.0195\nbilling_secs = 1\n\
+        [[tariff]]\nprefix = \"0\"\nper_minute = 1\n";
+
+    #[test]
+    fn tariff_table_parses_exactly() {
+        let c = Config::parse(Path::new("x.toml"), TARIFFS).expect("config");
+        let d = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+        let o = c.report_options(d, d);
+        assert_eq!(o.tariff_currency, "EUR");
+        let t = |prefix: &str, name: &str, per_minute, setup, billing_secs| Tariff {
+            prefix: prefix.into(),
+            name: name.into(),
+            per_minute,
+            setup,
+            billing_secs,
+        };
+        assert_eq!(
+            o.tariffs,
+            [
+                t("00", "International", 1200, 500, 60),
+                // Defaults: no setup, 60 s billing, the prefix as name.
+                t("3", "3", 195, 0, 1),
+                t("0", "0", 10_000, 0, 60),
+            ]
+        );
+        // Without a table: none, and no currency needed.
+        let c = Config::parse(Path::new("x.toml"), "[source]\npath = \"/dev/x\"\n").unwrap();
+        let o = c.report_options(d, d);
+        assert!(o.tariffs.is_empty() && o.tariff_currency.is_empty());
+    }
+
+    #[test]
+    fn tariff_refusals_name_file_line_and_reason() {
+        let head = "[source]\npath = \"/dev/x\"\n[report]\ncurrency = \"EUR\"\n";
+        let cases = [
+            (
+                "[[tariff]]\nprefix = \"+39\"\nper_minute = 0.1\n",
+                "box.toml:6:10:",
+                "digits",
+            ),
+            (
+                "[[tariff]]\nprefix = \"\"\nper_minute = 0.1\n",
+                "box.toml:6:",
+                "1 to 20 digits",
+            ),
+            (
+                "[[tariff]]\nprefix = 39\nper_minute = 0.1\n",
+                "box.toml:6:",
+                "invalid type",
+            ),
+            (
+                "[[tariff]]\nprefix = \"00\"\nper_minute = 0.1\n\
+                 [[tariff]]\nprefix = \"3\"\nper_minute = 0.1\n\
+                 [[tariff]]\nprefix = \"00\"\nper_minute = 0.2\n",
+                "box.toml:12:10:",
+                "prefix \"00\" is already in the tariff table (line 6)",
+            ),
+            (
+                "[[tariff]]\nprefix = \"0\"\nper_minute = -0.1\n",
+                "box.toml:7:",
+                "cannot be negative",
+            ),
+            (
+                "[[tariff]]\nprefix = \"0\"\nper_minute = 0.00001\n",
+                "box.toml:7:",
+                "at most 4 decimals",
+            ),
+            (
+                "[[tariff]]\nprefix = \"0\"\nper_minute = \"0.1\"\n",
+                "box.toml:7:",
+                "invalid type",
+            ),
+            (
+                "[[tariff]]\nprefix = \"0\"\nper_minute = nan\n",
+                "box.toml:7:",
+                "not a price",
+            ),
+            (
+                "[[tariff]]\nprefix = \"0\"\nper_minute = 1e12\n",
+                "box.toml:7:",
+                "below 1000000000",
+            ),
+            (
+                "[[tariff]]\nprefix = \"0\"\nper_minute = 0.1\nsetup = -1\n",
+                "box.toml:8:",
+                "cannot be negative",
+            ),
+            (
+                "[[tariff]]\nprefix = \"0\"\nper_minute = 0.1\nbilling_secs = 0\n",
+                "box.toml:8:",
+                "between 1 and 3600",
+            ),
+            (
+                "[[tariff]]\nprefix = \"0\"\nper_minute = 0.1\nbilling_secs = 3601\n",
+                "box.toml:8:",
+                "between 1 and 3600",
+            ),
+            (
+                "[[tariff]]\nprefix = \"0\"\nper_minute = 0.1\nname = \" \"\n",
+                "box.toml:8:",
+                "tariff name",
+            ),
+            (
+                "[[tariff]]\nprefix = \"0\"\nper_minute = 0.1\nper_min = 1\n",
+                "box.toml:8:",
+                "unknown field `per_min`",
+            ),
+            (
+                "[[tariff]]\nprefix = \"0\"\n",
+                "box.toml:5:",
+                "missing field `per_minute`",
+            ),
+        ];
+        for (tail, at, reason) in cases {
+            let text = format!("{head}{tail}");
+            let e = err(&text);
+            assert!(e.starts_with(at), "{text:?} gave {e:?}, want prefix {at:?}");
+            assert!(e.contains(reason), "{text:?} gave {e:?}, want {reason:?}");
+        }
+        // A table without its currency; a currency that is not one.
+        let e = err("[source]\npath = \"/dev/x\"\n[[tariff]]\nprefix = \"0\"\nper_minute = 0.1\n");
+        assert!(e.starts_with("box.toml:4:10:"), "{e}");
+        assert!(e.contains("[report] currency"), "{e}");
+        let e = err("[source]\npath = \"/dev/x\"\n[report]\ncurrency = \"\"\n");
+        assert!(
+            e.starts_with("box.toml:4:") && e.contains("a currency is"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn the_example_config_parses_with_its_tariffs() {
+        let text = include_str!("../examples/smdrbox.toml");
+        let c = Config::parse(Path::new("smdrbox.toml"), text).expect("example config");
+        assert!(!c.tariffs().is_empty());
+        assert!(c.report.currency.is_some());
     }
 }

@@ -312,6 +312,8 @@ struct Figures {
     truth_transfers: usize,
     truth_forwards: usize,
     ring_checked: usize,
+    /// Legs that talked, compared with the generator's lines (extension and talk).
+    legs: usize,
     exact: usize,
     /// Per kind of mark: (marked calls, of which read back exactly as the truth).
     marked: BTreeMap<Ambiguity, (usize, usize)>,
@@ -388,7 +390,38 @@ fn check_day(opts: &DayOptions, fig: &mut Figures) -> Vec<String> {
             Some(a) => fig.marked.entry(a).or_default().1 += 1,
             None => fig.exact += 1,
         }
-        let bad = disagreements(t, c, opts.layout, day);
+        let mut bad = disagreements(t, c, opts.layout, day);
+        // Who talked how long: the generator's lines that talked, in print order.
+        let talked = |k: LineKind| match t.direction {
+            Direction::Incoming => matches!(
+                k,
+                LineKind::Answered | LineKind::AnsweredBeforeTransfer | LineKind::TransferredIn
+            ),
+            Direction::Outgoing => matches!(
+                k,
+                LineKind::Outgoing
+                    | LineKind::Callback
+                    | LineKind::OutgoingBeforeTransfer
+                    | LineKind::OutgoingTransferred
+            ),
+            Direction::Internal => false,
+        };
+        let want_legs: Vec<(String, u32)> = t
+            .lines
+            .iter()
+            .map(|&i| &gen[i])
+            .filter(|g| talked(g.kind))
+            .map(|g| (g.fields.ext.clone(), g.fields.duration_secs.unwrap_or(0)))
+            .collect();
+        let legs: Vec<(String, u32)> = c
+            .legs
+            .iter()
+            .map(|l| (l.extension.clone(), l.talk_secs))
+            .collect();
+        if legs != want_legs {
+            bad.push(format!("legs: model {legs:?}, truth {want_legs:?}"));
+        }
+        fig.legs += want_legs.len();
         if !bad.is_empty() {
             fails.push(format!(
                 "{tag}: truth call {} {:?} lines {parts:?}:\n      {}",
@@ -465,8 +498,9 @@ fn generated_days_read_back_as_their_truth() {
     for (layout, f) in &per_layout {
         println!(
             "  {layout}: {} days, {} calls ({} incoming, {} lost, {} transferred, {} forwarded); \
-             {} read back exactly (fields included; ring checked on {}); marked (calls, of \
-             which read as truth) {:?}; totals exact on {} days, at most {} call(s) apart",
+             {} read back exactly (fields included; ring checked on {}, {} legs' talk); marked \
+             (calls, of which read as truth) {:?}; totals exact on {} days, at most {} call(s) \
+             apart",
             f.days,
             f.truth_calls,
             f.truth_incoming,
@@ -475,6 +509,7 @@ fn generated_days_read_back_as_their_truth() {
             f.truth_forwards,
             f.exact,
             f.ring_checked,
+            f.legs,
             f.marked,
             f.days_with_exact_totals,
             f.max_total_distance,
@@ -487,6 +522,7 @@ fn generated_days_read_back_as_their_truth() {
         fig.truth_transfers += f.truth_transfers;
         fig.truth_forwards += f.truth_forwards;
         fig.ring_checked += f.ring_checked;
+        fig.legs += f.legs;
     }
     assert!(
         fails.is_empty(),
@@ -506,6 +542,7 @@ fn generated_days_read_back_as_their_truth() {
         "{fig:?}"
     );
     assert!(fig.ring_checked > 2000);
+    assert!(fig.legs > 10_000, "{fig:?}");
 }
 
 #[test]

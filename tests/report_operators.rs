@@ -6,7 +6,9 @@
 //!    Patterns A and B, with every cell it must give.
 //! 2. Generated office weeks (several seeds, Patterns A, B and C, weekdays, Saturday and
 //!    Sunday) against per-extension figures computed here from the generator's truth
-//!    (`officeday::truth`), never from the report's own code.
+//!    (`officeday::truth_of` its records), never from the report's own code. Talk time is
+//!    each extension's own: the talk the generator printed on that extension's lines of a call
+//!    (answer, transferred legs; dialled and handed-over outgoing legs), not the call's total.
 //!
 //! Tolerance: the printout cannot tell two calls of one caller a minute apart from one call
 //! (calls.rs, "cannot tell"; the truth marks both calls of such a pair). A day without marked
@@ -22,7 +24,8 @@ use smdrbox::core::calls::{group, Call, RING_UNKNOWN_NOTICE};
 use smdrbox::core::dialect::panasonic::Panasonic;
 use smdrbox::core::dialect::{DateOrder, Dialect};
 use smdrbox::core::officeday::{
-    format_record, header_lines, office_day, truth, DayOptions, Fields, Layout, TruthCall,
+    format_record, generate, header_lines, office_day, truth_of, DayOptions, Fields, Layout,
+    LineKind, TruthCall,
 };
 use smdrbox::core::record::{Direction, Parsed, Record};
 
@@ -43,13 +46,17 @@ fn parse_lines(lines: impl IntoIterator<Item = String>) -> Vec<(i64, Record)> {
     out
 }
 
+/// A truth call and what the generator printed on each of its lines (consultations left
+/// out): (extension, kind of line, talk seconds).
+type Truth = (TruthCall, Vec<(String, LineKind, u32)>);
+
 /// Generated days of one seed, printed one after the other, read back and grouped together;
-/// with each day's truth.
+/// with each day's truth (`officeday::truth_of` the generated records, with their lines).
 fn load(
     seed: u64,
     days: &[NaiveDate],
     layout: Layout,
-) -> (Vec<Call>, Vec<(NaiveDate, Vec<TruthCall>)>) {
+) -> (Vec<Call>, Vec<(NaiveDate, Vec<Truth>)>) {
     let mut lines = Vec::new();
     let mut truths = Vec::new();
     for &d in days {
@@ -58,13 +65,32 @@ fn load(
             ..DayOptions::new(d, seed)
         };
         lines.extend(office_day(&o).into_iter().map(|l| l.text));
-        truths.push((d, truth(&o)));
+        let gen = generate(&o);
+        let day: Vec<Truth> = truth_of(&gen)
+            .into_iter()
+            .map(|t| {
+                let printed = t
+                    .lines
+                    .iter()
+                    .map(|&i| {
+                        let g = &gen[i];
+                        (
+                            g.fields.ext.clone(),
+                            g.kind,
+                            g.fields.duration_secs.unwrap_or(0),
+                        )
+                    })
+                    .collect();
+                (t, printed)
+            })
+            .collect();
+        truths.push((d, day));
     }
     let records = parse_lines(lines);
     let want: usize = truths
         .iter()
         .flat_map(|(_, t)| t)
-        .map(|c| c.lines.len() + c.consultation_lines.len())
+        .map(|(c, _)| c.lines.len() + c.consultation_lines.len())
         .sum();
     assert_eq!(records.len(), want, "every generated line reads back");
     (group(&records), truths)
@@ -260,9 +286,9 @@ const EXPECT: &[Expect] = &[
             ("transferred_out", Want::Int(1)),
             ("avg_ring_secs", Want::Ring(12)),
             ("max_ring_secs", Want::Ring(12)),
-            // Its only answered call went on to 201.
-            ("talk_secs", Want::Secs(0)),
-            ("avg_talk_secs", Want::Empty),
+            // Its only answered call went on to 201: its talk is the 40 s before.
+            ("talk_secs", Want::Secs(40)),
+            ("avg_talk_secs", Want::Secs(40)),
             ("outgoing", Want::Int(1)),
             ("outgoing_talk_secs", Want::Secs(0)),
         ],
@@ -277,8 +303,11 @@ const EXPECT: &[Expect] = &[
             ("transferred_out", Want::Int(0)),
             ("forwarded_outside", Want::Int(1)),
             ("avg_ring_secs", Want::Empty),
-            ("talk_secs", Want::Secs(0)),
+            // The 200 s after the transfer; the forward's 30 s are the outside party's.
+            ("talk_secs", Want::Secs(200)),
+            ("avg_talk_secs", Want::Secs(200)),
             ("outgoing", Want::Int(0)),
+            ("outgoing_talk_secs", Want::Secs(0)),
         ],
     ),
 ];
@@ -338,18 +367,41 @@ struct Ext {
     transferred_out: i64,
     forwarded: i64,
     rings: Vec<u32>,
-    kept: i64,
-    kept_talk: i64,
+    /// Incoming calls it talked on, and the talk printed on its own lines of them.
+    talked: i64,
+    talk: i64,
     outgoing: i64,
-    outgoing_kept_talk: i64,
+    /// The talk printed on its own lines of outgoing calls.
+    outgoing_talk: i64,
 }
 
 /// Per extension, from the truth alone; and how many calls are marked.
-fn truth_per_ext<'a>(calls: impl Iterator<Item = &'a TruthCall>) -> (BTreeMap<String, Ext>, i64) {
+fn truth_per_ext<'a>(calls: impl Iterator<Item = &'a Truth>) -> (BTreeMap<String, Ext>, i64) {
     let mut m: BTreeMap<String, Ext> = BTreeMap::new();
     let mut marked = 0;
-    for c in calls {
+    for (c, printed) in calls {
         marked += i64::from(c.ambiguity.is_some());
+        // Talk: each line where somebody in the office talked counts for its extension (a
+        // forward's lines do not: the outside party talked).
+        let mut talked: BTreeSet<&String> = BTreeSet::new();
+        for (ext, kind, secs) in printed {
+            match kind {
+                LineKind::Answered | LineKind::AnsweredBeforeTransfer | LineKind::TransferredIn => {
+                    let x = m.entry(ext.clone()).or_default();
+                    x.talk += i64::from(*secs);
+                    if talked.insert(ext) {
+                        x.talked += 1;
+                    }
+                }
+                LineKind::Outgoing
+                | LineKind::Callback
+                | LineKind::OutgoingBeforeTransfer
+                | LineKind::OutgoingTransferred => {
+                    m.entry(ext.clone()).or_default().outgoing_talk += i64::from(*secs);
+                }
+                _ => {}
+            }
+        }
         match c.direction {
             Direction::Incoming => {
                 let mut offered: BTreeSet<&String> = c.rang.iter().collect();
@@ -366,10 +418,6 @@ fn truth_per_ext<'a>(calls: impl Iterator<Item = &'a TruthCall>) -> (BTreeMap<St
                     x.answered += 1;
                     x.rings
                         .push(c.ring_secs.expect("the generator knows the ring"));
-                    if c.transferred_to.is_empty() {
-                        x.kept += 1;
-                        x.kept_talk += i64::from(c.talk_secs);
-                    }
                 }
                 if let Some(f) = &c.forwarded_by {
                     m.entry(f.clone()).or_default().forwarded += 1;
@@ -388,11 +436,7 @@ fn truth_per_ext<'a>(calls: impl Iterator<Item = &'a TruthCall>) -> (BTreeMap<St
                 }
             }
             Direction::Outgoing => {
-                let x = m.entry(c.extension.clone()).or_default();
-                x.outgoing += 1;
-                if c.transferred_to.is_empty() {
-                    x.outgoing_kept_talk += i64::from(c.talk_secs);
-                }
+                m.entry(c.extension.clone()).or_default().outgoing += 1;
             }
             Direction::Internal => {}
         }
@@ -442,10 +486,10 @@ fn expected_row(x: &Ext, layout: Layout) -> BTreeMap<&'static str, Cell> {
                 _ => Cell::Empty,
             },
         ),
-        ("talk_secs", Cell::Secs(x.kept_talk)),
-        ("avg_talk_secs", mean(x.kept_talk, x.kept)),
+        ("talk_secs", Cell::Secs(x.talk)),
+        ("avg_talk_secs", mean(x.talk, x.talked)),
         ("outgoing", Cell::Int(x.outgoing)),
-        ("outgoing_talk_secs", Cell::Secs(x.outgoing_kept_talk)),
+        ("outgoing_talk_secs", Cell::Secs(x.outgoing_talk)),
     ])
 }
 

@@ -231,6 +231,16 @@ pub struct Call {
     pub ring_secs: Option<u32>,
     /// Sum of the talk times of its legs (a forward's outside leg is not counted twice).
     pub talk_secs: u32,
+    /// Who talked how long, one entry per printed leg that talked, in print order (the order
+    /// the legs ended, which is the order people held the call). Incoming: the answering leg,
+    /// then each transferred leg (so the extensions are [`Call::answered_by`] then
+    /// [`Call::transferred_to`]; none for a call answered without talk,
+    /// [`Note::AnsweredWithoutTalk`]); the leg that forwarded a call outside is not one (the
+    /// outside party talked). Outgoing: the dialling extension's leg, then each colleague's
+    /// it was transferred to. Internal: none (Panasonic prints no duration on intercom
+    /// lines). Incoming and outgoing calls without a forward: the talk times add up to
+    /// `talk_secs`.
+    pub legs: Vec<LegTalk>,
     pub outcome: Outcome,
     /// Extensions the call was transferred to, in order.
     pub transferred_to: Vec<String>,
@@ -249,6 +259,13 @@ pub struct Call {
     /// Internal: a consultation for the call whose first part is this seq.
     pub consultation_for: Option<i64>,
     pub notes: Vec<Note>,
+}
+
+/// One leg's talk: the extension on the leg and how long it talked there.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LegTalk {
+    pub extension: String,
+    pub talk_secs: u32,
 }
 
 impl Call {
@@ -778,6 +795,13 @@ pub fn sum_costs<'a>(costs: impl IntoIterator<Item = &'a Cost>) -> Option<Cost> 
     Some(Cost { amount, currency })
 }
 
+fn leg_talk(l: &Leg) -> LegTalk {
+    LegTalk {
+        extension: l.ext.clone(),
+        talk_secs: secs_u32(l.talk),
+    }
+}
+
 fn push_once(v: &mut Vec<String>, s: &str) {
     if !v.iter().any(|x| x == s) {
         v.push(s.to_string());
@@ -818,6 +842,7 @@ fn finish_draft(d: &Draft, records: &[(i64, Record)]) -> Call {
         rang: Vec::new(),
         ring_secs: None,
         talk_secs: 0,
+        legs: Vec::new(),
         outcome: Outcome::Unknown,
         transferred_to: Vec::new(),
         forwarded_to_outside: None,
@@ -855,6 +880,7 @@ fn finish_draft(d: &Draft, records: &[(i64, Record)]) -> Call {
             call.external_number = first.and_then(|r| normalise_number(&r.number));
             call.transferred_to = legs.iter().skip(1).map(|l| l.ext.clone()).collect();
             call.talk_secs = talk_sum(&mut legs.iter());
+            call.legs = legs.iter().map(leg_talk).collect();
             // The first leg was connected first: a colleague's longer leg printed in the same
             // minute would otherwise pull the start before the real connection.
             let start = legs
@@ -910,6 +936,9 @@ fn finish_incoming(d: &Draft, records: &[(i64, Record)], call: &mut Call) {
             call.answered_by = Some(l.ext.clone());
         } else if !forwarding {
             call.transferred_to.push(l.ext.clone());
+        }
+        if !forwarding {
+            call.legs.push(leg_talk(l));
         }
     }
     call.talk_secs = secs_u32(
@@ -1072,6 +1101,13 @@ mod tests {
             .collect()
     }
 
+    fn legs(c: &Call) -> Vec<(&str, u32)> {
+        c.legs
+            .iter()
+            .map(|l| (l.extension.as_str(), l.talk_secs))
+            .collect()
+    }
+
     fn parts(calls: &[Call]) -> Vec<Vec<i64>> {
         calls.iter().map(|c| c.parts.clone()).collect()
     }
@@ -1163,6 +1199,8 @@ mod tests {
         assert_eq!(c.answered_by.as_deref(), Some("401"));
         assert_eq!(c.rang, ["401", "611"]);
         assert_eq!(c.talk_secs, 53);
+        // The zero-talk lines did not talk: one leg.
+        assert_eq!(legs(c), [("401", 53)]);
         assert_eq!(c.ring_secs, None);
         assert_eq!(c.ring_notice(), Some(RING_UNKNOWN_NOTICE));
         assert!(c.estimated.ring_unknown && c.estimated.across_minutes);
@@ -1180,6 +1218,7 @@ mod tests {
         assert_eq!(c.answered_by.as_deref(), Some("101"));
         assert_eq!(c.transferred_to, ["203"]);
         assert_eq!(c.talk_secs, 190);
+        assert_eq!(legs(c), [("101", 40), ("203", 150)]);
         assert_eq!(c.ring_secs, Some(5));
         assert_eq!(c.consultations, [1]);
         assert_eq!(calls[0].direction, Direction::Internal);
@@ -1221,11 +1260,15 @@ mod tests {
         assert_eq!(fw.forwarded_by.as_deref(), Some("604"));
         assert_eq!(fw.forwarded_to_outside.as_deref(), Some("3356182041"));
         assert_eq!(fw.talk_secs, 17);
+        // The outside party talked, not 604.
+        assert_eq!(legs(fw), []);
         let o = &calls[2];
         assert_eq!(o.direction, Direction::Outgoing);
         assert_eq!(o.extension.as_deref(), Some("401"));
         assert_eq!(o.transferred_to, ["402"]);
         assert_eq!(o.talk_secs, 220);
+        assert_eq!(legs(o), [("401", 27), ("402", 193)]);
+        assert_eq!(legs(&calls[1]), []);
         assert_eq!(o.consultations, [3]);
         assert_eq!(calls[1].consultation_for, Some(4));
         assert_eq!(calls[3].transferred_to, Vec::<String>::new());
@@ -1262,7 +1305,10 @@ mod tests {
         assert_eq!(calls[0].notes, [Note::TransferFirstLegMissing]);
         assert_eq!(calls[0].answered_by, None);
         assert_eq!(calls[0].transferred_to, ["201"]);
+        assert_eq!(legs(&calls[0]), [("201", 30)]);
         assert_eq!(calls[1].notes, [Note::ForwardWithoutIncoming]);
+        assert_eq!(legs(&calls[1]), [("201", 30)]);
+        assert_eq!(legs(&calls[2]), []);
         assert_eq!(calls[1].forwarded_to_outside.as_deref(), Some("3331112222"));
         assert_eq!(calls[2].notes, [Note::AnsweredWithoutTalk]);
         assert_eq!(calls[3].notes, [Note::TimeNotPrinted]);
@@ -1386,6 +1432,17 @@ mod tests {
             assert_eq!(got, want, "seed {seed}: parts are not the input's seqs");
             for c in &a {
                 assert!(c.start <= c.end, "seed {seed}: {c:?}");
+                // Without a forward the legs' talk adds up to the call's (saturating).
+                let sum: u64 = c.legs.iter().map(|l| u64::from(l.talk_secs)).sum();
+                if c.direction == Direction::Internal {
+                    assert!(c.legs.is_empty(), "seed {seed}: {c:?}");
+                } else if c.forwarded_by.is_none() {
+                    let want = u64::from(c.talk_secs);
+                    assert!(
+                        sum == want || want == u64::from(u32::MAX),
+                        "seed {seed}: {c:?}"
+                    );
+                }
                 assert!(!c.parts.is_empty());
                 assert!(c.parts.windows(2).all(|w| w[0] <= w[1]));
             }

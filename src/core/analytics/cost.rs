@@ -1,5 +1,5 @@
 //! "What outgoing calls cost, per extension": outgoing calls, how many connected, their talk
-//! time and the charges the PBX printed, summed exactly in decimal ([`sum_costs`]).
+//! time and their cost, summed exactly in decimal ([`sum_costs`]).
 //!
 //! Over the calls that **started** in the period:
 //!
@@ -9,12 +9,20 @@
 //! - **Connected**: talk time above 0 (busy, unanswered and failed attempts print alike).
 //! - **Forwarded outside**: incoming calls the extension forwarded to an outside number (a
 //!   mobile): the outside leg is an outgoing call and is charged like one.
-//! - **Cost**: the sum of the printed charges of those calls. Pattern A prints none; when no
-//!   call prints one, the report says so and shows talk time only. A tariff table in the
-//!   configuration (cost from the number dialled and the talk time) is a later step.
+//! - **Cost**, per call, from one source:
+//!   1. the charge the PBX **printed**, when it printed one (also when it is 0);
+//!   2. else an **estimate from the tariff table** ([`super::tariff`]) by the longest prefix of
+//!      the number dialled (the outside number of a forward) and the call's talk time, in the
+//!      configured currency; the table's column "Cost from" names the tariffs used;
+//!   3. else none: such calls are counted apart ("Calls without a charge or tariff") and are
+//!      not in the costs.
+//!
+//!   Pattern A prints no charges; with no tariff table either, the report says so and shows
+//!   talk time only. The notes say how many calls and how much each source gives.
 
 use std::collections::BTreeMap;
 
+use super::tariff::{price, units_text};
 use super::{Cell, Chart, Column, Figure, Report, ReportOptions, Series, Table};
 use crate::core::calls::{sum_costs, Call};
 use crate::core::record::{Cost, Direction};
@@ -30,20 +38,25 @@ struct Tally<'a> {
     talk_secs: u64,
     forwarded: u64,
     forwarded_talk_secs: u64,
-    /// Charges of its calls that printed one, by currency.
-    costs: BTreeMap<&'a str, Vec<&'a Cost>>,
-    forward_costs: BTreeMap<&'a str, Vec<&'a Cost>>,
-    /// Its calls without a printed charge.
+    /// Costs of its calls (printed, or estimated from the tariff table), by currency.
+    costs: BTreeMap<&'a str, Vec<Cost>>,
+    forward_costs: BTreeMap<&'a str, Vec<Cost>>,
+    /// Its calls with a printed charge.
+    printed: u64,
+    /// Its estimates: units of 1/10 000 of the tariff currency, and the tariffs used.
+    estimated_units: u128,
+    tariffs: BTreeMap<&'a str, u64>,
+    /// Its calls with neither a printed charge nor a tariff.
     without_cost: u64,
 }
 
 /// A sum per currency; `None` for a currency whose amounts cannot be added.
 type Sums = BTreeMap<String, Option<Cost>>;
 
-fn sums(by_currency: &BTreeMap<&str, Vec<&Cost>>) -> Sums {
+fn sums(by_currency: &BTreeMap<&str, Vec<Cost>>) -> Sums {
     by_currency
         .iter()
-        .map(|(cur, v)| (cur.to_string(), sum_costs(v.iter().copied())))
+        .map(|(cur, v)| (cur.to_string(), sum_costs(v)))
         .collect()
 }
 
@@ -54,21 +67,25 @@ fn decimals(amount: &str) -> u8 {
         .map_or(0, |(_, f)| u8::try_from(f.len()).unwrap_or(u8::MAX))
 }
 
-/// The cost as a cell: a number when the report has one currency, otherwise text naming each
-/// currency; empty when nothing was printed.
-fn cost_cell(s: &Sums, single_currency: bool) -> Cell {
+/// The cost as a cell: a number with `places` decimals (or the amount's own, if more) when
+/// the report has one currency, otherwise text naming each currency; empty when there is none.
+fn cost_cell(s: &Sums, single_currency: bool, places: u8) -> Cell {
     if s.is_empty() {
         return Cell::Empty;
     }
     if single_currency {
         return match s.values().next() {
-            Some(Some(c)) => c
-                .amount
-                .parse::<f64>()
-                .map_or(Cell::Empty, |x| Cell::Num(x, decimals(&c.amount))),
+            Some(Some(c)) => c.amount.parse::<f64>().map_or(Cell::Empty, |x| {
+                Cell::Num(x, decimals(&c.amount).max(places))
+            }),
             _ => Cell::Empty,
         };
     }
+    Cell::Text(sums_text(s))
+}
+
+/// `0.30 EU; 1.5 USD` (`?` for an amount that cannot be added up).
+fn sums_text(s: &Sums) -> String {
     let parts: Vec<String> = s
         .iter()
         .map(|(cur, c)| match c {
@@ -76,7 +93,7 @@ fn cost_cell(s: &Sums, single_currency: bool) -> Cell {
             None => format!("? {cur}"),
         })
         .collect();
-    Cell::Text(parts.join("; "))
+    parts.join("; ")
 }
 
 fn total_of(v: &[Option<Cost>]) -> Option<Cost> {
@@ -84,12 +101,46 @@ fn total_of(v: &[Option<Cost>]) -> Option<Cost> {
     sum_costs(all?)
 }
 
-pub fn report(calls: &[Call], opts: &ReportOptions) -> Report {
+/// An estimate as a printed-like cost in the tariff currency.
+fn estimate(units: u128, currency: &str) -> Cost {
+    Cost {
+        amount: units_text(units),
+        currency: currency.to_string(),
+    }
+}
+
+/// "printed", "tariff: International, Mobile", "printed; tariff: Mobile"; empty for none.
+fn source_cell(t: &Tally) -> Cell {
+    let mut parts = Vec::new();
+    if t.printed > 0 {
+        parts.push("printed".to_string());
+    }
+    if !t.tariffs.is_empty() {
+        let names: Vec<&str> = t.tariffs.keys().copied().collect();
+        parts.push(format!("tariff: {}", names.join(", ")));
+    }
+    if parts.is_empty() {
+        Cell::Empty
+    } else {
+        Cell::Text(parts.join("; "))
+    }
+}
+
+fn plural(n: u64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+pub fn report<'a>(calls: &'a [Call], opts: &'a ReportOptions) -> Report {
     let mut per_ext: BTreeMap<&str, Tally> = BTreeMap::new();
     let mut currencies: BTreeMap<&str, u64> = BTreeMap::new();
+    // The printed charges alone, by currency (for the note on sources).
+    let mut printed_costs: BTreeMap<&str, Vec<Cost>> = BTreeMap::new();
+    let tariff_currency = opts.tariff_currency.as_str();
     let mut priced = 0u64;
     let mut nonzero = 0u64;
     let mut considered = 0u64;
+    // Estimates per tariff: calls and units.
+    let mut by_tariff: BTreeMap<&str, (u64, u128)> = BTreeMap::new();
     for c in super::in_period(calls, opts) {
         let (ext, forwarded) = match (c.direction, &c.extension, &c.forwarded_by) {
             (Direction::Outgoing, Some(e), _) => (e.as_str(), false),
@@ -107,21 +158,51 @@ pub fn report(calls: &[Call], opts: &ReportOptions) -> Report {
             t.connected += u64::from(c.talk_secs > 0);
             t.talk_secs += u64::from(c.talk_secs);
         }
-        match &c.cost {
+        // The number the carrier charges: the one dialled, or the forward's outside number.
+        let number = if forwarded {
+            c.forwarded_to_outside.as_deref()
+        } else {
+            c.external_number.as_deref()
+        };
+        let (cost, currency) = match &c.cost {
             Some(cost) => {
                 priced += 1;
+                t.printed += 1;
                 nonzero += u64::from(cost.amount.bytes().any(|b| b.is_ascii_digit() && b != b'0'));
-                *currencies.entry(cost.currency.as_str()).or_default() += 1;
-                let into = if forwarded {
-                    &mut t.forward_costs
-                } else {
-                    &mut t.costs
-                };
-                into.entry(cost.currency.as_str()).or_default().push(cost);
+                printed_costs
+                    .entry(cost.currency.as_str())
+                    .or_default()
+                    .push(cost.clone());
+                (cost.clone(), cost.currency.as_str())
             }
-            None => t.without_cost += 1,
-        }
+            None => match number.and_then(|n| price(n, c.talk_secs, &opts.tariffs)) {
+                Some(p) => {
+                    let units = u128::from(p.units);
+                    t.estimated_units += units;
+                    *t.tariffs.entry(p.tariff.name.as_str()).or_default() += 1;
+                    let e = by_tariff.entry(p.tariff.name.as_str()).or_default();
+                    e.0 += 1;
+                    e.1 += units;
+                    (estimate(units, tariff_currency), tariff_currency)
+                }
+                None => {
+                    t.without_cost += 1;
+                    continue;
+                }
+            },
+        };
+        *currencies.entry(currency).or_default() += 1;
+        let into = if forwarded {
+            &mut t.forward_costs
+        } else {
+            &mut t.costs
+        };
+        into.entry(currency).or_default().push(cost);
     }
+    let estimated: u64 = by_tariff.values().map(|(n, _)| n).sum();
+    let estimated_units: u128 = by_tariff.values().map(|(_, u)| u).sum();
+    let unpriced = considered - priced - estimated;
+    let any_cost = priced + estimated > 0;
     let single = currencies.len() == 1;
     let currency = if single {
         currencies.keys().next().map(|c| c.to_string())
@@ -135,7 +216,7 @@ pub fn report(calls: &[Call], opts: &ReportOptions) -> Report {
         .map(|(e, t)| {
             let mut all = t.costs.clone();
             for (cur, v) in &t.forward_costs {
-                all.entry(cur).or_default().extend(v.iter().copied());
+                all.entry(cur).or_default().extend(v.iter().cloned());
             }
             (*e, t, sums(&all), sums(&t.forward_costs))
         })
@@ -163,12 +244,27 @@ pub fn report(calls: &[Call], opts: &ReportOptions) -> Report {
             opts.extension_label(e)
         }
     };
+    let estimate_sums = |units: u128| -> Sums {
+        BTreeMap::from([(
+            tariff_currency.to_string(),
+            Some(estimate(units, tariff_currency)),
+        )])
+    };
+    // One number of decimals for every amount of the report: the most any sum has (a tariff
+    // estimate can have up to four), so that the column reads evenly.
+    let places = rows
+        .iter()
+        .flat_map(|(_, _, all, fwd)| all.values().chain(fwd.values()))
+        .flatten()
+        .map(|c| decimals(&c.amount))
+        .max()
+        .unwrap_or(0);
     let mut table_rows = Vec::new();
     let mut labels = Vec::new();
     let mut values = Vec::new();
     for (e, t, all, fwd) in &rows {
         labels.push(ext_label(e));
-        values.push(if priced > 0 {
+        values.push(if any_cost {
             amount_of(all)
         } else {
             (t.talk_secs + t.forwarded_talk_secs) as f64 / 60.0
@@ -180,12 +276,18 @@ pub fn report(calls: &[Call], opts: &ReportOptions) -> Report {
             Cell::Secs(t.talk_secs as i64),
             Cell::Int(t.forwarded as i64),
             Cell::Secs(t.forwarded_talk_secs as i64),
-            cost_cell(all, single),
-            cost_cell(fwd, single),
+            cost_cell(all, single, places),
+            cost_cell(fwd, single, places),
             match &currency {
                 Some(c) if !c.is_empty() => Cell::Text(c.clone()),
                 _ => Cell::Empty,
             },
+            if t.tariffs.is_empty() {
+                Cell::Empty
+            } else {
+                cost_cell(&estimate_sums(t.estimated_units), single, places)
+            },
+            source_cell(t),
             Cell::Int(t.without_cost as i64),
         ]);
     }
@@ -253,44 +355,142 @@ pub fn report(calls: &[Call], opts: &ReportOptions) -> Report {
         Figure {
             key: "cost",
             label: format!("Cost{cur_suffix}"),
-            value: cost_cell(&total, single),
-            note: Some("charges as the PBX printed them, forwards included".into()),
+            value: cost_cell(&total, single, places),
+            note: Some(
+                if estimated > 0 {
+                    "charges as the PBX printed them and estimates from the tariff table, \
+                     forwards included"
+                } else {
+                    "charges as the PBX printed them, forwards included"
+                }
+                .into(),
+            ),
         },
         Figure {
             key: "forward_cost",
             label: format!("Of which forwards{cur_suffix}"),
-            value: cost_cell(&fwd_total, single),
+            value: cost_cell(&fwd_total, single, places),
             note: None,
+        },
+        Figure {
+            key: "estimated_cost",
+            label: format!("Of which estimated from the tariff table{cur_suffix}"),
+            value: if estimated == 0 {
+                Cell::Empty
+            } else {
+                cost_cell(&estimate_sums(estimated_units), single, places)
+            },
+            note: Some("calls the PBX printed no charge for".into()),
+        },
+        Figure {
+            key: "calls_without_cost",
+            label: "Calls without a charge or tariff".into(),
+            value: Cell::Int(unpriced as i64),
+            note: Some("not in the costs".into()),
         },
     ];
 
     let mut notes = Vec::new();
+    let tariff_hint = if opts.tariffs.is_empty() {
+        " A tariff table in the configuration ([[tariff]]: price per minute by number prefix) \
+         would estimate them."
+    } else {
+        ""
+    };
     if priced == 0 {
-        notes.push(
+        notes.push(format!(
             "The PBX printed no call charges for these calls (Panasonic Pattern A has no cost \
-             column; Patterns B and C print one), so only talk time is shown. Costs from a \
-             tariff table in the configuration are a later step."
-                .to_string(),
-        );
+             column; Patterns B and C print one){}",
+            if estimated > 0 {
+                ": the costs are estimates from the tariff table.".to_string()
+            } else if !opts.tariffs.is_empty() && considered > 0 {
+                ", and no number matched the tariff table, so only talk time is shown.".to_string()
+            } else {
+                format!(", so only talk time is shown.{tariff_hint}")
+            }
+        ));
     } else {
         if priced < considered {
+            let rest = if opts.tariffs.is_empty() {
+                format!("the costs cover the other {priced}.{tariff_hint}")
+            } else {
+                format!(
+                    "{estimated} estimated from the tariff table, {unpriced} without a tariff \
+                     (not in the costs)."
+                )
+            };
             notes.push(format!(
-                "{} of {considered} calls had no charge printed: the costs cover the other {priced}.",
+                "{} of {considered} calls had no charge printed: {rest}",
                 considered - priced
             ));
         }
         if nonzero == 0 {
             notes.push(
                 "Every printed charge is 0: the PBX's call charging may be off, or all calls \
-                 fall in a flat rate. A tariff table in the configuration is a later step."
+                 fall in a flat rate. A tariff table prices only calls without a printed \
+                 charge, so it does not replace these zeros."
                     .to_string(),
             );
         }
-        if !single {
-            notes.push(
-                "The PBX printed charges in more than one currency: each is summed on its own."
-                    .to_string(),
-            );
+    }
+    // Where each total comes from.
+    if any_cost {
+        let mut from = Vec::new();
+        if priced > 0 {
+            from.push(format!(
+                "printed by the PBX for {} ({})",
+                plural(priced, "call", "calls"),
+                sums_text(&sums(&printed_costs))
+            ));
+        }
+        if estimated > 0 {
+            let each: Vec<String> = by_tariff
+                .iter()
+                .map(|(name, (n, units))| {
+                    format!(
+                        "{name}: {}, {}",
+                        plural(*n, "call", "calls"),
+                        units_text(*units)
+                    )
+                })
+                .collect();
+            from.push(format!(
+                "estimated from the tariff table for {} without a printed charge ({} {}; {})",
+                plural(estimated, "call", "calls"),
+                units_text(estimated_units),
+                tariff_currency,
+                each.join("; ")
+            ));
+        }
+        if unpriced > 0 {
+            from.push(format!(
+                "{} with neither, not in the costs",
+                plural(unpriced, "call", "calls")
+            ));
+        }
+        notes.push(format!("Where the costs come from: {}.", from.join("; ")));
+    }
+    if estimated > 0 {
+        notes.push(
+            "A tariff estimate takes the tariff with the longest prefix of the number dialled \
+             (the outside number of a forward): its setup price once per connected call plus \
+             its price per minute, every billing increment begun charged in full. The carrier's \
+             bill may round or rate differently."
+                .to_string(),
+        );
+    }
+    if any_cost && !single {
+        notes.push(
+            "The costs are in more than one currency: each is summed on its own.".to_string(),
+        );
+        if estimated > 0 && printed_costs.keys().any(|c| *c != tariff_currency) {
+            let printed: Vec<&str> = printed_costs.keys().copied().collect();
+            notes.push(format!(
+                "The PBX prints charges in {} and the tariff table is in {tariff_currency}: if \
+                 that is the same money, set [report] currency = \"{}\" to add them up.",
+                printed.join(", "),
+                printed[0]
+            ));
         }
     }
     notes.push(
@@ -304,7 +504,7 @@ pub fn report(calls: &[Call], opts: &ReportOptions) -> Report {
             .to_string(),
     );
 
-    let series_name = if priced > 0 {
+    let series_name = if any_cost {
         format!("cost{cur_suffix}")
     } else {
         "talk time, minutes".to_string()
@@ -320,7 +520,7 @@ pub fn report(calls: &[Call], opts: &ReportOptions) -> Report {
             rows: table_rows,
         },
         chart: Some(Chart::Bars {
-            title: if priced > 0 {
+            title: if any_cost {
                 "Cost per extension".into()
             } else {
                 "Talk time per extension (no charges printed)".into()
@@ -346,7 +546,9 @@ fn columns() -> Vec<Column> {
         ("cost", "Cost"),
         ("forward_cost", "Of which forwards"),
         ("currency", "Currency"),
-        ("calls_without_cost", "Calls without a charge printed"),
+        ("estimated_cost", "Of which estimated (tariff)"),
+        ("cost_source", "Cost from"),
+        ("calls_without_cost", "Calls without a charge or tariff"),
     ]
     .into_iter()
     .map(|(key, label)| Column { key, label })
@@ -356,6 +558,7 @@ fn columns() -> Vec<Column> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::analytics::tariff::Tariff;
     use crate::core::calls::{Estimates, Outcome};
     use chrono::{Duration, NaiveDate, NaiveDateTime};
 
@@ -401,6 +604,7 @@ mod tests {
             cost,
             parts: vec![seq],
             consultations: Vec::new(),
+            legs: Vec::new(),
             consultation_for: None,
             notes: Vec::new(),
         }
@@ -556,6 +760,174 @@ mod tests {
         assert_eq!(col(&r, "cost")[0], Cell::Text("0.00 EU; 1.5 USD".into()));
         assert!(r.notes.iter().any(|n| n.contains("more than one currency")));
         assert_eq!(r.figures[5].label, "Cost");
+    }
+
+    fn tariffs() -> Vec<Tariff> {
+        let t = |prefix: &str, name: &str, per_minute: u64, setup: u64, billing_secs: u32| Tariff {
+            prefix: prefix.into(),
+            name: name.into(),
+            per_minute,
+            setup,
+            billing_secs,
+        };
+        vec![
+            t("0", "National", 200, 0, 60),
+            t("00", "International", 1200, 500, 60),
+            t("0041", "Switzerland", 2500, 0, 30),
+            t("3", "Mobile", 195, 1000, 1),
+        ]
+    }
+
+    fn tariff_opts() -> ReportOptions {
+        let mut o = opts();
+        o.tariffs = tariffs();
+        o.tariff_currency = "EUR".into();
+        o
+    }
+
+    fn dial(mut c: Call, number: &str) -> Call {
+        c.external_number = Some(number.into());
+        c
+    }
+
+    fn text(s: &str) -> Cell {
+        Cell::Text(s.into())
+    }
+
+    /// No charge printed except on one call: each cost from the tariff, exact to 1/10000.
+    fn tariffed() -> Vec<Call> {
+        let eur = Some(Cost {
+            amount: "0.50".into(),
+            currency: "EUR".into(),
+        });
+        let mut fw = forwarded(7, "201", at(12, "10:00"), 40, None);
+        fw.forwarded_to_outside = Some("3471111111".into());
+        vec![
+            // 61 s on 60 s billing: two minutes at 0.02.
+            dial(out(1, "101", at(12, "09:00"), 61, None), "0364111222"),
+            // Setup 0.05 + 3 started minutes at 0.12 = 0.41.
+            dial(out(2, "101", at(12, "09:05"), 125, None), "00441234567"),
+            // 0041 is longer than 00 and 0: 31 s on 30 s billing = 60 s at 0.25.
+            dial(out(3, "101", at(12, "09:10"), 31, None), "0041441234567"),
+            // Per second: 0.10 + 0.0195 × 7 / 60 = 0.102275 -> 0.1023.
+            dial(out(4, "102", at(12, "09:15"), 7, None), "3331234567"),
+            // No prefix matches: counted apart.
+            dial(out(5, "102", at(12, "09:20"), 100, None), "80012345"),
+            // Not connected: 0, not even the setup.
+            dial(out(6, "102", at(12, "09:25"), 0, None), "3331234567"),
+            // A forward to a mobile: 0.10 + 0.0195 × 40 / 60 = 0.113.
+            fw,
+            // Printed: used as printed (the tariff would say 0.02).
+            dial(out(8, "201", at(12, "11:00"), 30, eur), "0364111222"),
+            // The day after: not counted.
+            dial(out(9, "101", at(13, "09:00"), 600, None), "0364111222"),
+        ]
+    }
+
+    #[test]
+    fn tariff_estimates_exactly_where_nothing_was_printed() {
+        let r = report(&tariffed(), &tariff_opts());
+        assert_eq!(
+            col(&r, "extension"),
+            vec![text("101"), text("201 Boss"), text("102")]
+        );
+        // 0.04 + 0.41 + 0.25; 0.50 printed + 0.113 forward; 0.1023 + 0. Every amount with
+        // the decimals of the most precise one.
+        assert_eq!(
+            col(&r, "cost"),
+            vec![Cell::Num(0.7, 4), Cell::Num(0.613, 4), Cell::Num(0.1023, 4)]
+        );
+        assert_eq!(
+            col(&r, "estimated_cost"),
+            vec![Cell::Num(0.7, 4), Cell::Num(0.113, 4), Cell::Num(0.1023, 4)]
+        );
+        assert_eq!(
+            col(&r, "forward_cost"),
+            vec![Cell::Empty, Cell::Num(0.113, 4), Cell::Empty]
+        );
+        assert_eq!(
+            col(&r, "cost_source"),
+            vec![
+                text("tariff: International, National, Switzerland"),
+                text("printed; tariff: Mobile"),
+                text("tariff: Mobile"),
+            ]
+        );
+        assert_eq!(
+            col(&r, "calls_without_cost"),
+            vec![Cell::Int(0), Cell::Int(0), Cell::Int(1)]
+        );
+        assert_eq!(col(&r, "currency")[0], text("EUR"));
+        assert_eq!(fig(&r, "cost"), Cell::Num(1.4153, 4));
+        assert_eq!(fig(&r, "estimated_cost"), Cell::Num(0.9153, 4));
+        assert_eq!(fig(&r, "forward_cost"), Cell::Num(0.113, 4));
+        assert_eq!(fig(&r, "calls_without_cost"), Cell::Int(1));
+        assert_eq!(r.figures[5].label, "Cost (EUR)");
+        let notes = r.notes.join("\n");
+        for want in [
+            "7 of 8 calls had no charge printed: 6 estimated from the tariff table, 1 \
+             without a tariff (not in the costs).",
+            "Where the costs come from: printed by the PBX for 1 call (0.50 EUR); estimated \
+             from the tariff table for 6 calls without a printed charge (0.9153 EUR; \
+             International: 1 call, 0.41; Mobile: 3 calls, 0.2153; National: 1 call, 0.04; \
+             Switzerland: 1 call, 0.25); 1 call with neither, not in the costs.",
+            "longest prefix",
+        ] {
+            assert!(notes.contains(want), "{want:?} not in\n{notes}");
+        }
+        assert!(!notes.contains("printed no call charges"), "{notes}");
+        let Some(Chart::Bars { series, .. }) = &r.chart else {
+            panic!()
+        };
+        assert_eq!(series[0].name, "cost (EUR)");
+        assert_eq!(series[0].values, [0.7, 0.613, 0.1023]);
+    }
+
+    #[test]
+    fn without_any_printed_charge_the_costs_are_estimates() {
+        let mut calls = tariffed();
+        calls[7].cost = None;
+        let r = report(&calls, &tariff_opts());
+        // 201: the outgoing call now from the tariff too: 0.02 + 0.113.
+        assert_eq!(col(&r, "extension")[1], text("201 Boss"));
+        assert_eq!(col(&r, "cost")[1], Cell::Num(0.133, 4));
+        assert_eq!(col(&r, "cost_source")[1], text("tariff: Mobile, National"));
+        assert_eq!(fig(&r, "estimated_cost"), fig(&r, "cost"));
+        assert!(r.notes.iter().any(|n| n.contains("printed no call charges")
+            && n.ends_with("the costs are estimates from the tariff table.")));
+
+        // No number matches: talk time only, and said so.
+        let mut o = tariff_opts();
+        o.tariffs.retain(|t| t.prefix == "0041");
+        calls.retain(|c| c.external_number.as_deref() != Some("0041441234567"));
+        let r = report(&calls, &o);
+        assert!(col(&r, "cost").iter().all(|c| *c == Cell::Empty));
+        assert!(col(&r, "cost_source").iter().all(|c| *c == Cell::Empty));
+        assert_eq!(fig(&r, "calls_without_cost"), Cell::Int(7));
+        assert!(r
+            .notes
+            .iter()
+            .any(|n| n.contains("no number matched the tariff table")));
+    }
+
+    #[test]
+    fn printed_and_estimated_in_different_currencies_are_summed_apart() {
+        let mut o = tariff_opts();
+        o.tariff_currency = "EUR".into();
+        let mut calls = tariffed();
+        calls[7].cost = eu("0.50");
+        let r = report(&calls, &o);
+        assert_eq!(col(&r, "cost")[1], text("0.50 EU; 0.113 EUR"));
+        assert_eq!(col(&r, "currency")[1], Cell::Empty);
+        assert_eq!(fig(&r, "cost"), text("0.50 EU; 0.9153 EUR"));
+        assert!(r
+            .notes
+            .iter()
+            .any(|n| n.contains("set [report] currency = \"EU\" to add them up")));
+        // The same currency: one sum.
+        o.tariff_currency = "EU".into();
+        let r = report(&calls, &o);
+        assert_eq!(fig(&r, "cost"), Cell::Num(1.4153, 4));
     }
 
     #[test]

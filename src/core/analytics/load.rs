@@ -743,6 +743,7 @@ pub(crate) mod tests {
             cost: None,
             parts: vec![],
             consultations: vec![],
+            legs: Vec::new(),
             consultation_for: None,
             notes: vec![],
         }

@@ -507,6 +507,7 @@ mod tests {
             cost: None,
             parts: vec![seq],
             consultations: Vec::new(),
+            legs: Vec::new(),
             consultation_for: None,
             notes: Vec::new(),
         }

@@ -13,6 +13,7 @@ pub mod operators;
 pub mod repeat;
 pub mod sufficiency;
 pub mod summary;
+pub mod tariff;
 
 use crate::core::calls::Call;
 use chrono::{NaiveDate, NaiveDateTime};
@@ -71,6 +72,11 @@ pub struct ReportOptions {
     /// Target blocking for line sizing and target service level for operator sizing.
     pub target_blocking: f64,
     pub target_service_level: f64,
+    /// Tariff table for calls the PBX printed no charge for (cost report); empty when not
+    /// configured.
+    pub tariffs: Vec<tariff::Tariff>,
+    /// Currency the tariff prices are in (`[report] currency`); empty without a table.
+    pub tariff_currency: String,
 }
 
 impl ReportOptions {
@@ -89,6 +95,8 @@ impl ReportOptions {
             trunk_count: None,
             target_blocking: 0.01,
             target_service_level: 0.8,
+            tariffs: Vec::new(),
+            tariff_currency: String::new(),
         }
     }
 

@@ -12,11 +12,12 @@
 //!   the answer ([`Call::transferred_to`]), each call once per extension.
 //! - **Wait before answer**: ring time of the calls it answered, from the caller's first ring
 //!   (also when other phones rang first). Empty as soon as one of them has no ring time.
-//! - **Talk time** counts the calls it answered and kept (did not transfer): a call keeps one
-//!   talk time for all its legs, so a transferred call's talk cannot be split between the
-//!   people who talked (the report says how many calls that leaves out). The same holds for
-//!   outgoing calls it dialled and then handed to a colleague.
-//! - **Outgoing**: calls it dialled, and the talk time of those it kept.
+//! - **Talk time**: its own legs of incoming calls ([`Call::legs`]): on a transferred call,
+//!   who answered gets the talk before the transfer and each colleague the talk of their leg.
+//!   **Average talk** is over the incoming calls it talked on (each call once).
+//! - **Outgoing**: calls it dialled; **outgoing talk**: its own legs of outgoing calls (a call
+//!   it dialled and handed to a colleague: the part before; a colleague's call handed to it:
+//!   its part).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -42,11 +43,12 @@ struct Ext {
     ring_unknown: u64,
     ring_sum: u64,
     ring_max: u32,
-    /// Answered and not transferred.
-    kept: u64,
-    kept_talk: u64,
+    /// Incoming calls it talked on (a leg of its own), and the talk of those legs.
+    talked: u64,
+    talk: u64,
     outgoing: u64,
-    outgoing_kept_talk: u64,
+    /// Talk of its own legs of outgoing calls.
+    outgoing_talk: u64,
 }
 
 /// Extensions in a natural order: numbers by value, then anything else (D101, T01) by text.
@@ -81,8 +83,8 @@ pub fn report(calls: &[Call], opts: &ReportOptions) -> Report {
     }
     let mut ring_unknown = false;
     let (mut answered_by_ext, mut forwarded, mut not_answered, mut transferred) = (0, 0, 0, 0);
-    let (mut transferred_talk_left_out, mut answered_elsewhere) = (0u64, 0u64);
-    let mut outgoing_talk_left_out = 0u64;
+    let mut answered_elsewhere = 0u64;
+    let mut transfers_split = false;
     for c in in_period(calls, opts) {
         match c.direction {
             Direction::Incoming => {
@@ -105,10 +107,6 @@ pub fn report(calls: &[Call], opts: &ReportOptions) -> Report {
                         }
                         None => x.ring_unknown += 1,
                     }
-                    if c.transferred_to.is_empty() {
-                        x.kept += 1;
-                        x.kept_talk += u64::from(c.talk_secs);
-                    }
                 } else if c.outcome == Outcome::Answered && c.forwarded_by.is_none() {
                     // Answered without an answering extension: a transferred leg whose first
                     // leg is not in the records.
@@ -124,7 +122,16 @@ pub fn report(calls: &[Call], opts: &ReportOptions) -> Report {
                 }
                 if !c.transferred_to.is_empty() {
                     transferred += 1;
-                    transferred_talk_left_out += u64::from(c.answered_by.is_some());
+                    transfers_split = true;
+                }
+                // Each extension's own legs; a call counts once per extension that talked.
+                let mut talked: BTreeSet<&str> = BTreeSet::new();
+                for l in &c.legs {
+                    let x = at(&mut exts, &l.extension);
+                    x.talk += u64::from(l.talk_secs);
+                    if talked.insert(&l.extension) {
+                        x.talked += 1;
+                    }
                 }
                 // The chain of holders: who answered, then each transfer in turn.
                 let holders: Vec<&str> = c
@@ -144,13 +151,11 @@ pub fn report(calls: &[Call], opts: &ReportOptions) -> Report {
             }
             Direction::Outgoing => {
                 if let Some(e) = &c.extension {
-                    let x = at(&mut exts, e);
-                    x.outgoing += 1;
-                    if c.transferred_to.is_empty() {
-                        x.outgoing_kept_talk += u64::from(c.talk_secs);
-                    } else {
-                        outgoing_talk_left_out += 1;
-                    }
+                    at(&mut exts, e).outgoing += 1;
+                }
+                transfers_split |= !c.transferred_to.is_empty();
+                for l in &c.legs {
+                    at(&mut exts, &l.extension).outgoing_talk += u64::from(l.talk_secs);
                 }
             }
             Direction::Internal => {}
@@ -185,10 +190,10 @@ pub fn report(calls: &[Call], opts: &ReportOptions) -> Report {
             } else {
                 Cell::Empty
             },
-            secs(x.kept_talk),
-            mean_secs(x.kept_talk, x.kept),
+            secs(x.talk),
+            mean_secs(x.talk, x.talked),
             int(x.outgoing),
-            secs(x.outgoing_kept_talk),
+            secs(x.outgoing_talk),
         ]);
         // The chart shows who takes incoming calls; dial-out-only extensions would be empty.
         if x.offered > 0 {
@@ -241,11 +246,11 @@ pub fn report(calls: &[Call], opts: &ReportOptions) -> Report {
             },
             Column {
                 key: "talk_secs",
-                label: "Talk time (calls kept)",
+                label: "Talk time",
             },
             Column {
                 key: "avg_talk_secs",
-                label: "Average talk (calls kept)",
+                label: "Average talk per call",
             },
             Column {
                 key: "outgoing",
@@ -253,7 +258,7 @@ pub fn report(calls: &[Call], opts: &ReportOptions) -> Report {
             },
             Column {
                 key: "outgoing_talk_secs",
-                label: "Outgoing talk (calls kept)",
+                label: "Outgoing talk",
             },
         ],
         rows,
@@ -324,13 +329,13 @@ pub fn report(calls: &[Call], opts: &ReportOptions) -> Report {
          first."
             .to_string(),
     );
-    if transferred_talk_left_out + outgoing_talk_left_out > 0 {
-        notes.push(format!(
-            "Talk time counts the calls an extension answered (or dialled) and kept: \
-             {transferred_talk_left_out} transferred incoming and {outgoing_talk_left_out} \
-             transferred outgoing call(s) are left out, because a call keeps one talk time for \
-             all its legs and it cannot be split between the people who talked."
-        ));
+    if transfers_split {
+        notes.push(
+            "Talk time is each extension's own part of a call: on a transferred call, who \
+             answered (or dialled) has the talk before the transfer and each colleague the \
+             talk of their part, as the PBX printed one line per part."
+                .to_string(),
+        );
     }
     if answered_elsewhere > 0 {
         notes.push(format!(
@@ -361,6 +366,7 @@ mod tests {
         let mut c = answered("2024-03-12 09:10:00", "102", Some(30), 100);
         c.rang = vec!["101".into()];
         c.transferred_to = vec!["201".into(), "202".into()];
+        c.legs = vec![leg("102", 30), leg("201", 50), leg("202", 20)];
         // The real capture's "NA at 401, 611 rang, 401 answered" (Pattern B).
         let mut d = answered("2024-03-12 09:20:00", "401", None, 53);
         d.rang = vec!["401".into(), "611".into()];
@@ -368,8 +374,10 @@ mod tests {
         fw.answered_by = None;
         fw.forwarded_by = Some("201".into());
         fw.forwarded_to_outside = Some("3331234567".into());
+        fw.legs.clear();
         let mut handed = outgoing("2024-03-12 10:20:00", "102", 200);
         handed.transferred_to = vec!["201".into()];
+        handed.legs = vec![leg("102", 80), leg("201", 120)];
         vec![
             lost("2024-03-12 09:00:00", &["101", "102"], Some(20)),
             answered("2024-03-12 09:05:00", "101", Some(10), 60),
@@ -429,11 +437,11 @@ mod tests {
         assert_eq!(x["not_answered"], &Cell::Int(1));
         assert_eq!(x["transferred_out"], &Cell::Int(1));
         assert_eq!(x["avg_ring_secs"], &Cell::Secs(30));
-        // Its one answered call was transferred: no talk of its own to count.
-        assert_eq!(x["talk_secs"], &Cell::Secs(0));
-        assert_eq!(x["avg_talk_secs"], &Cell::Empty);
+        // Its one answered call was transferred: the talk before the transfer is its own.
+        assert_eq!(x["talk_secs"], &Cell::Secs(30));
+        assert_eq!(x["avg_talk_secs"], &Cell::Secs(30));
         assert_eq!(x["outgoing"], &Cell::Int(1));
-        assert_eq!(x["outgoing_talk_secs"], &Cell::Secs(0));
+        assert_eq!(x["outgoing_talk_secs"], &Cell::Secs(80));
 
         let boss = row(&r, "201");
         assert_eq!(boss["offered"], &Cell::Int(1));
@@ -442,11 +450,17 @@ mod tests {
         assert_eq!(boss["transferred_out"], &Cell::Int(1));
         assert_eq!(boss["answered_share"], &Cell::Pct(0.0));
         assert_eq!(boss["avg_ring_secs"], &Cell::Empty);
+        // Its leg of the transferred call; the forward's talk is the outside party's.
+        assert_eq!(boss["talk_secs"], &Cell::Secs(50));
+        assert_eq!(boss["avg_talk_secs"], &Cell::Secs(50));
+        assert_eq!(boss["outgoing"], &Cell::Int(0));
+        assert_eq!(boss["outgoing_talk_secs"], &Cell::Secs(120));
         let last = row(&r, "202");
         assert_eq!(last["offered"], &Cell::Int(0));
         assert_eq!(last["answered_share"], &Cell::Empty);
         assert_eq!(last["transferred_in"], &Cell::Int(1));
         assert_eq!(last["transferred_out"], &Cell::Int(0));
+        assert_eq!(last["talk_secs"], &Cell::Secs(20));
 
         // Rang, stopped, then answered at the same phone: offered once, both counts.
         let b = row(&r, "401");
@@ -457,8 +471,10 @@ mod tests {
         assert_eq!(b["max_ring_secs"], &Cell::Empty);
         assert_eq!(b["talk_secs"], &Cell::Secs(53));
         assert!(r.notes.iter().any(|n| n == RING_UNKNOWN_NOTICE));
-        assert!(r.notes.iter().any(|n| n
-            .contains("1 transferred incoming and 1 transferred outgoing call(s) are left out")));
+        assert!(r
+            .notes
+            .iter()
+            .any(|n| n.starts_with("Talk time is each extension's own part of a call")));
 
         assert_eq!(fig(&r, "extensions_answering"), &Cell::Int(3));
         assert_eq!(fig(&r, "answered_by_extension"), &Cell::Int(3));
@@ -486,6 +502,24 @@ mod tests {
         assert_eq!(anna["max_ring_secs"], &Cell::Secs(4));
         assert_eq!(anna["avg_talk_secs"], &Cell::Secs(11)); // 10.5 rounds up
         assert!(!r.notes.iter().any(|n| n == RING_UNKNOWN_NOTICE));
+    }
+
+    #[test]
+    fn a_call_handed_back_counts_once_for_the_average() {
+        // 101 answers, transfers to 201, 201 hands it back to 101.
+        let mut c = answered("2024-03-12 09:00:00", "101", Some(5), 100);
+        c.transferred_to = vec!["201".into(), "101".into()];
+        c.legs = vec![leg("101", 10), leg("201", 60), leg("101", 30)];
+        let calls = vec![c, answered("2024-03-12 10:00:00", "101", Some(5), 21)];
+        let r = report(&calls, &opts());
+        let anna = row(&r, "101 Anna");
+        assert_eq!(anna["talk_secs"], &Cell::Secs(61));
+        // Two calls: (10 + 30 + 21) / 2 = 30.5, rounded up.
+        assert_eq!(anna["avg_talk_secs"], &Cell::Secs(31));
+        assert_eq!(row(&r, "201")["avg_talk_secs"], &Cell::Secs(60));
+        // Without transfers there is nothing to explain.
+        let r = report(&calls[1..], &opts());
+        assert!(!r.notes.iter().any(|n| n.starts_with("Talk time is each")));
     }
 
     #[test]

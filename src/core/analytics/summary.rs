@@ -505,7 +505,7 @@ pub fn report(calls: &[Call], opts: &ReportOptions) -> Report {
 #[cfg(test)]
 pub(crate) mod fixtures {
     use super::super::{Cell, Report};
-    use crate::core::calls::{Call, Estimates, Outcome};
+    use crate::core::calls::{Call, Estimates, LegTalk, Outcome};
     use crate::core::record::Direction;
     use chrono::{NaiveDate, NaiveDateTime};
 
@@ -515,6 +515,13 @@ pub(crate) mod fixtures {
 
     pub fn at(s: &str) -> NaiveDateTime {
         NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S").unwrap()
+    }
+
+    pub fn leg(ext: &str, talk_secs: u32) -> LegTalk {
+        LegTalk {
+            extension: ext.into(),
+            talk_secs,
+        }
     }
 
     pub fn call(direction: Direction, start: &str) -> Call {
@@ -540,6 +547,7 @@ pub(crate) mod fixtures {
             cost: None,
             parts: vec![1],
             consultations: Vec::new(),
+            legs: Vec::new(),
             consultation_for: None,
             notes: Vec::new(),
         }
@@ -550,6 +558,7 @@ pub(crate) mod fixtures {
             answered_by: Some(ext.into()),
             ring_secs: ring,
             talk_secs: talk,
+            legs: vec![leg(ext, talk)],
             outcome: Outcome::Answered,
             estimated: Estimates {
                 ring_unknown: ring.is_none(),
@@ -576,6 +585,7 @@ pub(crate) mod fixtures {
         Call {
             extension: Some(ext.into()),
             talk_secs: talk,
+            legs: vec![leg(ext, talk)],
             outcome: if talk > 0 {
                 Outcome::Answered
             } else {
