@@ -17,6 +17,8 @@
 //! `cargo test --test calls_truth -- --nocapture` prints the agreement figures and the real
 //! capture's calls.
 
+mod truth_days;
+
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{NaiveDate, NaiveDateTime};
@@ -28,15 +30,13 @@ use smdrbox::core::officeday::{
     Layout, LineKind, TruthCall,
 };
 use smdrbox::core::record::{Direction, Parsed, Record};
+use truth_days::cells::assert_no_fails;
+use truth_days::date;
 
 const CAPTURE: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/../shared/corpus/panasonic/unknown-patternB-gestionecentralino-costa.log"
 );
-
-fn date(y: i32, m: u32, d: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, d).unwrap()
-}
 
 /// Generates a day, prints it, and reads every line back; record `i` gets seq `i`, which is
 /// also its index in `generate`'s output.
@@ -524,17 +524,7 @@ fn generated_days_read_back_as_their_truth() {
         fig.ring_checked += f.ring_checked;
         fig.legs += f.legs;
     }
-    assert!(
-        fails.is_empty(),
-        "{} disagreements:\n{}",
-        fails.len(),
-        fails
-            .iter()
-            .take(25)
-            .cloned()
-            .collect::<Vec<_>>()
-            .join("\n")
-    );
+    assert_no_fails(&fails, 25);
     // The check must have had something to check.
     assert!(fig.truth_incoming > 3000 && fig.truth_lost > 100, "{fig:?}");
     assert!(

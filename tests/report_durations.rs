@@ -13,108 +13,20 @@
 //! be off by at most the number of marked calls (talk times are not compared: a merged call
 //! has the talk of both), and outgoing rows must still be exact.
 
+mod truth_days;
+
 use std::collections::BTreeMap;
 
-use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+use chrono::NaiveDate;
 use smdrbox::core::analytics::{self, Cell, Chart, Report, ReportOptions};
-use smdrbox::core::calls::{group, Call};
-use smdrbox::core::dialect::panasonic::Panasonic;
-use smdrbox::core::dialect::{DateOrder, Dialect};
-use smdrbox::core::officeday::{
-    format_record, header_lines, office_day, truth, DayOptions, Fields, Layout, TruthCall,
-};
-use smdrbox::core::record::{Direction, Parsed, Record};
-
-fn date(s: &str) -> NaiveDate {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
-}
-
-fn parse_lines(lines: impl IntoIterator<Item = String>) -> Vec<(i64, Record)> {
-    let mut parser = Panasonic::new(DateOrder::Dmy);
-    let mut out = Vec::new();
-    for text in lines {
-        match parser.parse(&text) {
-            Parsed::Record { record, .. } => out.push((out.len() as i64 + 1, *record)),
-            Parsed::Header { .. } => {}
-            Parsed::Reject { reason } => panic!("rejected {text:?}: {reason}"),
-        }
-    }
-    out
-}
-
-/// Generated days of one seed, printed one after the other, read back and grouped together;
-/// with each day's truth.
-fn load(
-    seed: u64,
-    days: &[NaiveDate],
-    layout: Layout,
-) -> (Vec<Call>, Vec<(NaiveDate, Vec<TruthCall>)>) {
-    let mut lines = Vec::new();
-    let mut truths = Vec::new();
-    for &d in days {
-        let o = DayOptions {
-            layout,
-            ..DayOptions::new(d, seed)
-        };
-        lines.extend(office_day(&o).into_iter().map(|l| l.text));
-        truths.push((d, truth(&o)));
-    }
-    let records = parse_lines(lines);
-    let want: usize = truths
-        .iter()
-        .flat_map(|(_, t)| t)
-        .map(|c| c.lines.len() + c.consultation_lines.len())
-        .sum();
-    assert_eq!(records.len(), want, "every generated line reads back");
-    (group(&records), truths)
-}
-
-fn fig<'a>(r: &'a Report, key: &str) -> &'a Cell {
-    &r.figures
-        .iter()
-        .find(|f| f.key == key)
-        .unwrap_or_else(|| panic!("{}: no figure {key}", r.name))
-        .value
-}
-
-fn int(c: &Cell) -> i64 {
-    match c {
-        Cell::Int(n) => *n,
-        other => panic!("not an Int: {other:?}"),
-    }
-}
+use smdrbox::core::calls::group;
+use smdrbox::core::officeday::{header_lines, Layout, TruthCall};
+use smdrbox::core::record::Direction;
+use truth_days::cells::{fig, int};
+use truth_days::printout::{date, line, load, parse_lines, Spec};
 
 // ---------------------------------------------------------------------------------------------
 // 1. A printout written by hand.
-
-/// (printed at, ext, CO, dial, ring, talk, condition)
-type Spec = (
-    &'static str,
-    &'static str,
-    Option<u16>,
-    &'static str,
-    u32,
-    Option<u32>,
-    &'static str,
-);
-
-fn line(layout: Layout, spec: &Spec) -> String {
-    let &(at, ext, co, dial, ring, dur, cd) = spec;
-    let at = NaiveDateTime::parse_from_str(at, "%Y-%m-%d %H:%M").unwrap();
-    let f = Fields {
-        date: at.date(),
-        time_secs: (at.time() - NaiveTime::MIN).num_seconds() as u32,
-        ext: ext.into(),
-        co,
-        dial: dial.into(),
-        ring_secs: dial.starts_with("<I>").then_some(ring),
-        duration_secs: dur,
-        cost_cents: co.map(|_| 0),
-        account: None,
-        condition: cd.into(),
-    };
-    format_record(layout, &f, false, DateOrder::Dmy)
-}
 
 const PRINTOUT: &[Spec] = &[
     (

@@ -19,6 +19,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use smdrbox::core::analytics::{lines, Cell, ReportOptions, SlVariant};
 use smdrbox::core::officeday::{GenRecord, Layout};
 use smdrbox::core::record::Direction;
+use truth_days::cells::{assert_no_fails, col, fig, int};
 use truth_days::{date, Loaded, Truth};
 
 #[derive(Debug, Default, Clone)]
@@ -52,13 +53,6 @@ fn ddi_of(r: &GenRecord) -> Option<String> {
 enum Key {
     Line(u16),
     Ddi(String),
-}
-
-fn int(c: &Cell) -> i64 {
-    match c {
-        Cell::Int(n) => *n,
-        other => panic!("not an Int: {other:?}"),
-    }
 }
 
 #[derive(Debug, Default)]
@@ -167,22 +161,15 @@ fn check(
         }
     }
 
-    let col = |key: &str| {
-        r.table
-            .columns
-            .iter()
-            .position(|c| c.key == key)
-            .unwrap_or_else(|| panic!("no column {key}"))
-    };
     let got: BTreeMap<Key, &Vec<Cell>> = r
         .table
         .rows
         .iter()
         .map(|row| {
-            let Cell::Text(label) = &row[col("line")] else {
+            let Cell::Text(label) = &row[col(&r, "line")] else {
                 panic!("line label")
             };
-            let key = match &row[col("kind")] {
+            let key = match &row[col(&r, "kind")] {
                 Cell::Text(k) if k == "line" => Key::Line(label.parse().expect("a trunk number")),
                 _ => Key::Ddi(label.clone()),
             };
@@ -203,7 +190,7 @@ fn check(
         let mut bad = Vec::new();
         let mut differs = Vec::new();
         let mut cmp = |key: &str, want: i64| {
-            let v = int(&g[col(key)]);
+            let v = int(&g[col(&r, key)]);
             if (v - want).abs() > w.allowance {
                 bad.push(format!("{key} {v}, truth {want}"));
             } else if v != want {
@@ -220,7 +207,7 @@ fn check(
             (w.callers.len() - w.first_time.len()) as i64,
         );
         cmp("no_caller_id", w.no_cli);
-        match (k, &g[col("outgoing")]) {
+        match (k, &g[col(&r, "outgoing")]) {
             (Key::Line(_), Cell::Int(n)) if *n == w.outgoing => {}
             (Key::Ddi(_), Cell::Empty) => {}
             (_, other) => bad.push(format!("outgoing {other:?}, truth {}", w.outgoing)),
@@ -228,16 +215,16 @@ fn check(
         if w.allowance == 0 {
             st.rows_exact += 1;
             let (sl, lost_share) = shares(w, variant, ring_known);
-            if !same(&g[col("service_level")], sl) {
+            if !same(&g[col(&r, "service_level")], sl) {
                 bad.push(format!(
                     "service level {:?}, truth {sl:?}",
-                    g[col("service_level")]
+                    g[col(&r, "service_level")]
                 ));
             }
-            if !same(&g[col("lost_share")], lost_share) {
+            if !same(&g[col(&r, "lost_share")], lost_share) {
                 bad.push(format!(
                     "lost share {:?}, truth {lost_share:?}",
-                    g[col("lost_share")]
+                    g[col(&r, "lost_share")]
                 ));
             }
             st.sl_compared += usize::from(sl.is_some());
@@ -253,14 +240,6 @@ fn check(
     }
 
     // Figures: the whole period.
-    let fig = |key: &str| {
-        r.figures
-            .iter()
-            .find(|f| f.key == key)
-            .unwrap_or_else(|| panic!("no figure {key}"))
-            .value
-            .clone()
-    };
     for (key, want) in [
         ("incoming", all.incoming),
         ("answered", all.answered),
@@ -276,7 +255,7 @@ fn check(
             rows.keys().filter(|k| matches!(k, Key::Ddi(_))).count() as i64,
         ),
     ] {
-        let v = int(&fig(key));
+        let v = int(fig(&r, key));
         // First-time callers overall do not depend on which row a caller's first call is in.
         let allowance = incoming
             .iter()
@@ -290,11 +269,11 @@ fn check(
     }
     if all.allowance == 0 {
         let (sl, lost_share) = shares(&all, variant, ring_known);
-        if !same(&fig("service_level"), sl) || !same(&fig("lost_share"), lost_share) {
+        if !same(fig(&r, "service_level"), sl) || !same(fig(&r, "lost_share"), lost_share) {
             fails.push(format!(
                 "{tag}: figures service level {:?} / lost share {:?}, truth {sl:?} / {lost_share:?}",
-                fig("service_level"),
-                fig("lost_share")
+                fig(&r, "service_level"),
+                fig(&r, "lost_share")
             ));
         }
     }
@@ -389,17 +368,7 @@ fn rows_match_the_generators_truth() {
     for e in st.examples.iter().take(10) {
         println!("  {e}");
     }
-    assert!(
-        fails.is_empty(),
-        "{} disagreements:\n{}",
-        fails.len(),
-        fails
-            .iter()
-            .take(30)
-            .cloned()
-            .collect::<Vec<_>>()
-            .join("\n")
-    );
+    assert_no_fails(&fails, 30);
     assert!(st.rows_exact * 10 > st.rows * 8, "{st:?}");
     assert!(st.sl_compared > 300 && st.ddi_rows > 50, "{st:?}");
 }

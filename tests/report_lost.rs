@@ -34,6 +34,7 @@ use smdrbox::core::dialect::panasonic::Panasonic;
 use smdrbox::core::dialect::{DateOrder, Dialect};
 use smdrbox::core::officeday::{format_record, Fields, Layout, LineKind};
 use smdrbox::core::record::{Direction, Parsed};
+use truth_days::cells::{assert_no_fails, col, fig, int};
 use truth_days::{date, Loaded, Truth};
 
 /// What the truth says happened after one lost call.
@@ -154,13 +155,6 @@ fn secs(c: &Cell) -> Option<i64> {
     }
 }
 
-fn int(c: &Cell) -> i64 {
-    match c {
-        Cell::Int(n) => *n,
-        other => panic!("not an Int: {other:?}"),
-    }
-}
-
 #[derive(Debug, Default)]
 struct Stats {
     runs: usize,
@@ -185,21 +179,6 @@ fn check(l: &Loaded, period: (usize, usize), window_hours: u32, st: &mut Stats) 
     opts.callback_window_hours = window_hours;
     let r = lost::report(&l.calls, &opts);
     let mut fails = Vec::new();
-    let col = |key: &str| {
-        r.table
-            .columns
-            .iter()
-            .position(|c| c.key == key)
-            .unwrap_or_else(|| panic!("no column {key}"))
-    };
-    let fig = |key: &str| {
-        r.figures
-            .iter()
-            .find(|f| f.key == key)
-            .unwrap_or_else(|| panic!("no figure {key}"))
-            .value
-            .clone()
-    };
 
     // The truth's lost calls of the period (by the day they began) and their worklist.
     let truth_lost: Vec<&Truth> = l
@@ -263,7 +242,7 @@ fn check(l: &Loaded, period: (usize, usize), window_hours: u32, st: &mut Stats) 
         if e.uncertain {
             st.uncertain += 1;
             allowance += 1;
-            let got = text(&row[col("state")]).unwrap_or_default();
+            let got = text(&row[col(&r, "state")]).unwrap_or_default();
             if got != e.state {
                 st.uncertain_read_otherwise += 1;
                 st.examples.push(format!(
@@ -275,9 +254,9 @@ fn check(l: &Loaded, period: (usize, usize), window_hours: u32, st: &mut Stats) 
         }
         st.compared += 1;
         *st.states.entry(e.state).or_default() += 1;
-        let got_state = text(&row[col("state")]).unwrap_or_default();
-        let got_by = text(&row[col("reached_by")]);
-        let got_after = secs(&row[col("after_secs")]);
+        let got_state = text(&row[col(&r, "state")]).unwrap_or_default();
+        let got_by = text(&row[col(&r, "reached_by")]);
+        let got_after = secs(&row[col(&r, "after_secs")]);
         let mut bad = Vec::new();
         if got_state != e.state {
             bad.push(format!("state {got_state:?}, truth {:?}", e.state));
@@ -290,22 +269,22 @@ fn check(l: &Loaded, period: (usize, usize), window_hours: u32, st: &mut Stats) 
             (None, None) => {}
             (g, w) => bad.push(format!("after {g:?}, truth {w:?} (±59 s)")),
         }
-        if int(&row[col("unconnected_callbacks")]) != e.unconnected {
+        if int(&row[col(&r, "unconnected_callbacks")]) != e.unconnected {
             bad.push(format!(
                 "unconnected {:?}, truth {}",
-                row[col("unconnected_callbacks")],
+                row[col(&r, "unconnected_callbacks")],
                 e.unconnected
             ));
         }
-        if int(&row[col("lost_again")]) != e.lost_again {
+        if int(&row[col(&r, "lost_again")]) != e.lost_again {
             bad.push(format!(
                 "lost again {:?}, truth {}",
-                row[col("lost_again")],
+                row[col(&r, "lost_again")],
                 e.lost_again
             ));
         }
         let waiting = matches!(e.state, "waiting" | "tried again, lost again");
-        match &row[col("waiting_since")] {
+        match &row[col(&r, "waiting_since")] {
             Cell::Time(t_) if waiting => {
                 let s = l.secs(*t_);
                 if !(s <= t.end && t.end <= s + 59) {
@@ -315,12 +294,12 @@ fn check(l: &Loaded, period: (usize, usize), window_hours: u32, st: &mut Stats) 
             Cell::Empty if !waiting => {}
             other => bad.push(format!("waiting since {other:?} for {}", e.state)),
         }
-        let caller = text(&row[col("caller")]).unwrap_or_default();
+        let caller = text(&row[col(&r, "caller")]).unwrap_or_default();
         let want_caller = t.t.number.clone().unwrap_or_else(|| "no caller ID".into());
         if caller != want_caller {
             bad.push(format!("caller {caller:?}, truth {want_caller:?}"));
         }
-        let ring = secs(&row[col("ring_secs")]);
+        let ring = secs(&row[col(&r, "ring_secs")]);
         let want_ring = match l.layout {
             Layout::B => None,
             _ => t.t.ring_secs.map(i64::from),
@@ -352,7 +331,7 @@ fn check(l: &Loaded, period: (usize, usize), window_hours: u32, st: &mut Stats) 
     // Figures against the truth's, with the allowance for marked and uncertain calls.
     let count = |s: &str| expected.values().filter(|e| e.state == s).count() as i64;
     let near = |key: &str, want: i64, fails: &mut Vec<String>| {
-        let got = int(&fig(key));
+        let got = int(fig(&r, key));
         if got.abs_diff(want) as usize > allowance {
             fails.push(format!(
                 "{tag}: figure {key} {got}, truth {want} (allowance {allowance})"
@@ -382,7 +361,7 @@ fn check(l: &Loaded, period: (usize, usize), window_hours: u32, st: &mut Stats) 
             ("median_callback_secs", median),
             ("longest_callback_secs", afters.last().copied()),
         ] {
-            let got = secs(&fig(key));
+            let got = secs(fig(&r, key));
             let ok = match (got, want) {
                 (Some(g), Some(w)) => (g - w).abs() <= 59,
                 (g, w) => g == w,
@@ -394,7 +373,7 @@ fn check(l: &Loaded, period: (usize, usize), window_hours: u32, st: &mut Stats) 
             }
         }
         let with_cli = truth_lost.iter().filter(|t| t.t.number.is_some()).count();
-        let share = fig("called_back_share");
+        let share = fig(&r, "called_back_share");
         let want = (with_cli > 0).then(|| count("called back") as f64 / with_cli as f64);
         let ok = match (&share, want) {
             (Cell::Pct(g), Some(w)) => (g - w).abs() < 1e-12,
@@ -498,17 +477,7 @@ fn worklist_matches_the_generators_truth() {
     for e in st.examples.iter().take(10) {
         println!("  read otherwise: {e}");
     }
-    assert!(
-        fails.is_empty(),
-        "{} disagreements:\n{}",
-        fails.len(),
-        fails
-            .iter()
-            .take(30)
-            .cloned()
-            .collect::<Vec<_>>()
-            .join("\n")
-    );
+    assert_no_fails(&fails, 30);
     // The check must have had something to check, and the allowances must stay small.
     let s = |k: &str| st.states.get(k).copied().unwrap_or(0);
     assert!(st.compared > 1000, "{st:?}");

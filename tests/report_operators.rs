@@ -16,35 +16,19 @@
 //! by at most the number of marked calls, and waits and talk times are not compared (a merged
 //! call has another ring time, and a redial read as a transfer moves talk between people).
 
+mod truth_days;
+
 use std::collections::{BTreeMap, BTreeSet};
 
-use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+use chrono::NaiveDate;
 use smdrbox::core::analytics::{self, Cell, Chart, Report, ReportOptions};
 use smdrbox::core::calls::{group, Call, RING_UNKNOWN_NOTICE};
-use smdrbox::core::dialect::panasonic::Panasonic;
-use smdrbox::core::dialect::{DateOrder, Dialect};
 use smdrbox::core::officeday::{
-    format_record, generate, header_lines, office_day, truth_of, DayOptions, Fields, Layout,
-    LineKind, TruthCall,
+    generate, header_lines, truth_of, DayOptions, Layout, LineKind, TruthCall,
 };
-use smdrbox::core::record::{Direction, Parsed, Record};
-
-fn date(s: &str) -> NaiveDate {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
-}
-
-fn parse_lines(lines: impl IntoIterator<Item = String>) -> Vec<(i64, Record)> {
-    let mut parser = Panasonic::new(DateOrder::Dmy);
-    let mut out = Vec::new();
-    for text in lines {
-        match parser.parse(&text) {
-            Parsed::Record { record, .. } => out.push((out.len() as i64 + 1, *record)),
-            Parsed::Header { .. } => {}
-            Parsed::Reject { reason } => panic!("rejected {text:?}: {reason}"),
-        }
-    }
-    out
-}
+use smdrbox::core::record::Direction;
+use truth_days::cells::{fig, int};
+use truth_days::printout::{date, line, load_with, parse_lines, Spec};
 
 /// A truth call and what the generator printed on each of its lines (consultations left
 /// out): (extension, kind of line, talk seconds).
@@ -57,16 +41,9 @@ fn load(
     days: &[NaiveDate],
     layout: Layout,
 ) -> (Vec<Call>, Vec<(NaiveDate, Vec<Truth>)>) {
-    let mut lines = Vec::new();
-    let mut truths = Vec::new();
-    for &d in days {
-        let o = DayOptions {
-            layout,
-            ..DayOptions::new(d, seed)
-        };
-        lines.extend(office_day(&o).into_iter().map(|l| l.text));
-        let gen = generate(&o);
-        let day: Vec<Truth> = truth_of(&gen)
+    let day_truth = |o: &DayOptions| -> Vec<Truth> {
+        let gen = generate(o);
+        truth_of(&gen)
             .into_iter()
             .map(|t| {
                 let printed = t
@@ -83,67 +60,13 @@ fn load(
                     .collect();
                 (t, printed)
             })
-            .collect();
-        truths.push((d, day));
-    }
-    let records = parse_lines(lines);
-    let want: usize = truths
-        .iter()
-        .flat_map(|(_, t)| t)
-        .map(|(c, _)| c.lines.len() + c.consultation_lines.len())
-        .sum();
-    assert_eq!(records.len(), want, "every generated line reads back");
-    (group(&records), truths)
-}
-
-fn fig<'a>(r: &'a Report, key: &str) -> &'a Cell {
-    &r.figures
-        .iter()
-        .find(|f| f.key == key)
-        .unwrap_or_else(|| panic!("{}: no figure {key}", r.name))
-        .value
-}
-
-fn int(c: &Cell) -> i64 {
-    match c {
-        Cell::Int(n) => *n,
-        other => panic!("not an Int: {other:?}"),
-    }
+            .collect()
+    };
+    load_with(seed, days, layout, day_truth, |(t, _)| t)
 }
 
 // ---------------------------------------------------------------------------------------------
 // 1. A printout written by hand.
-
-/// One printed line: `at` is the printed date and time (the leg's end).
-fn line(layout: Layout, spec: &Spec) -> String {
-    let &(at, ext, co, dial, ring, dur, cd) = spec;
-    let at = NaiveDateTime::parse_from_str(at, "%Y-%m-%d %H:%M").unwrap();
-    let f = Fields {
-        date: at.date(),
-        time_secs: (at.time() - NaiveTime::MIN).num_seconds() as u32,
-        ext: ext.into(),
-        co,
-        dial: dial.into(),
-        // Only incoming lines print a ring time.
-        ring_secs: dial.starts_with("<I>").then_some(ring),
-        duration_secs: dur,
-        cost_cents: co.map(|_| 0),
-        account: None,
-        condition: cd.into(),
-    };
-    format_record(layout, &f, false, DateOrder::Dmy)
-}
-
-/// (printed at, ext, CO, dial, ring, talk, condition)
-type Spec = (
-    &'static str,
-    &'static str,
-    Option<u16>,
-    &'static str,
-    u32,
-    Option<u32>,
-    &'static str,
-);
 
 const PRINTOUT: &[Spec] = &[
     // Nobody answered: NA at 101 and 102.

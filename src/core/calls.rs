@@ -269,6 +269,43 @@ pub struct LegTalk {
 }
 
 impl Call {
+    /// A blank call: `direction`, starting and ending at `start`, with nothing else known: no
+    /// numbers, trunk, extensions or cost (`None`), no legs, parts, transfers or notes (empty),
+    /// no ring time, zero talk, [`Outcome::Unknown`] and nothing marked estimated
+    /// (`Estimates::default()`).
+    ///
+    /// The one place that lists every field: the grouping and the test fixtures fill in what
+    /// they know with struct-update syntax, `Call { talk_secs: 60, ..Call::new(dir, start) }`,
+    /// so a new field needs a default here only.
+    pub fn new(direction: Direction, start: NaiveDateTime) -> Call {
+        Call {
+            direction,
+            start,
+            end: start,
+            estimated: Estimates::default(),
+            external_number: None,
+            caller_name: None,
+            trunk: None,
+            ddi: None,
+            extension: None,
+            called_extension: None,
+            answered_by: None,
+            rang: Vec::new(),
+            ring_secs: None,
+            talk_secs: 0,
+            legs: Vec::new(),
+            outcome: Outcome::Unknown,
+            transferred_to: Vec::new(),
+            forwarded_to_outside: None,
+            forwarded_by: None,
+            cost: None,
+            parts: Vec::new(),
+            consultations: Vec::new(),
+            consultation_for: None,
+            notes: Vec::new(),
+        }
+    }
+
     /// [`RING_UNKNOWN_NOTICE`] for an incoming call whose ring time the printout lacks.
     pub fn ring_notice(&self) -> Option<&'static str> {
         (self.direction == Direction::Incoming && self.ring_secs.is_none())
@@ -821,37 +858,22 @@ fn finish_draft(d: &Draft, records: &[(i64, Record)]) -> Call {
         notes.push(Note::TimeNotPrinted);
     }
     let mut call = Call {
-        direction: d.direction,
-        start: to_datetime(end_lo),
-        end: to_datetime(end_lo),
         estimated: Estimates {
             end_to_the_minute: legs.iter().any(|l| l.end_hi > l.end_lo),
             time_borrowed: borrowed,
             ..Estimates::default()
         },
-        external_number: None,
         caller_name: legs
             .iter()
             .filter_map(rec)
             .find_map(|r| r.caller_name.clone()),
         trunk: first.and_then(|r| r.trunk.clone()),
         ddi: legs.iter().filter_map(rec).find_map(|r| r.ddi.clone()),
-        extension: None,
-        called_extension: None,
-        answered_by: None,
-        rang: Vec::new(),
-        ring_secs: None,
-        talk_secs: 0,
-        legs: Vec::new(),
-        outcome: Outcome::Unknown,
-        transferred_to: Vec::new(),
-        forwarded_to_outside: None,
-        forwarded_by: None,
         cost: sum_costs(legs.iter().filter_map(rec).filter_map(|r| r.cost.as_ref())),
         parts,
         consultations: d.consultations.clone(),
-        consultation_for: None,
         notes,
+        ..Call::new(d.direction, to_datetime(end_lo))
     };
     let talk_sum = |ls: &mut dyn Iterator<Item = &Leg>| {
         secs_u32(ls.fold(0, |a: i64, l| a.saturating_add(l.talk)))

@@ -1,9 +1,20 @@
-//! Generated office days for the report truth tests (`report_lost`, `report_lines`,
-//! `report_cost`): consecutive days printed by `officeday`, read back line by line with the real
-//! Panasonic parser, grouped by the calls model, next to the generator's truth with times made
-//! absolute (seconds since the first day's midnight) so that calls can be compared across
-//! midnight.
+//! Shared helpers of the report and calls truth tests (each test file takes what it needs, so
+//! some go unused in each).
+//!
+//! This module: generated office days for the report truth tests (`report_lost`,
+//! `report_lines`, `report_cost`): consecutive days printed by `officeday`, read back line by
+//! line with the real Panasonic parser, grouped by the calls model, next to the generator's
+//! truth with times made absolute (seconds since the first day's midnight) so that calls can be
+//! compared across midnight.
+//!
+//! - [`cells`]: reading a report's figures and cells, bounds and failure lists;
+//! - [`printout`]: hand-written and generated printouts for the end-to-end report tests;
+//! - [`trunks`]: busy lines per second and per hour for the `load` and `sufficiency` tests.
 #![allow(dead_code)]
+
+pub mod cells;
+pub mod printout;
+pub mod trunks;
 
 use chrono::{NaiveDate, NaiveDateTime};
 use smdrbox::core::calls::{group, Call};

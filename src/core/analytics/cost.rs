@@ -557,18 +557,11 @@ fn columns() -> Vec<Column> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::summary::fixtures::{column as col, fig_cell as fig, march as at};
     use super::*;
     use crate::core::analytics::tariff::Tariff;
-    use crate::core::calls::{Estimates, Outcome};
+    use crate::core::calls::Outcome;
     use chrono::{Duration, NaiveDate, NaiveDateTime};
-
-    fn at(day: u32, hm: &str) -> NaiveDateTime {
-        let (h, m) = hm.split_once(':').unwrap();
-        NaiveDate::from_ymd_opt(2024, 3, day)
-            .unwrap()
-            .and_hms_opt(h.parse().unwrap(), m.parse().unwrap(), 0)
-            .unwrap()
-    }
 
     fn eu(amount: &str) -> Option<Cost> {
         Some(Cost {
@@ -579,34 +572,19 @@ mod tests {
 
     fn out(seq: i64, ext: &str, start: NaiveDateTime, talk: u32, cost: Option<Cost>) -> Call {
         Call {
-            direction: Direction::Outgoing,
-            start,
             end: start + Duration::seconds(i64::from(talk)),
-            estimated: Estimates::default(),
             external_number: Some("0364111222".into()),
-            caller_name: None,
             trunk: Some("08".into()),
-            ddi: None,
             extension: Some(ext.into()),
-            called_extension: None,
-            answered_by: None,
-            rang: Vec::new(),
-            ring_secs: None,
             talk_secs: talk,
             outcome: if talk > 0 {
                 Outcome::Answered
             } else {
                 Outcome::NotConnected
             },
-            transferred_to: Vec::new(),
-            forwarded_to_outside: None,
-            forwarded_by: None,
             cost,
             parts: vec![seq],
-            consultations: Vec::new(),
-            legs: Vec::new(),
-            consultation_for: None,
-            notes: Vec::new(),
+            ..Call::new(Direction::Outgoing, start)
         }
     }
 
@@ -625,20 +603,6 @@ mod tests {
         let mut o = ReportOptions::new(d, d);
         o.extension_names.insert("201".into(), "Boss".into());
         o
-    }
-
-    fn col(r: &Report, key: &str) -> Vec<Cell> {
-        let k = r.table.columns.iter().position(|c| c.key == key).unwrap();
-        r.table.rows.iter().map(|row| row[k].clone()).collect()
-    }
-
-    fn fig(r: &Report, key: &str) -> Cell {
-        r.figures
-            .iter()
-            .find(|f| f.key == key)
-            .unwrap()
-            .value
-            .clone()
     }
 
     fn sample() -> Vec<Call> {

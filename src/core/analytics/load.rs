@@ -700,16 +700,8 @@ pub fn report(calls: &[Call], opts: &ReportOptions) -> Report {
 
 #[cfg(test)]
 pub(crate) mod tests {
+    use super::super::summary::fixtures::{at as dt, cell, day, fig};
     use super::*;
-    use chrono::NaiveDate;
-
-    pub(crate) fn dt(s: &str) -> NaiveDateTime {
-        NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S").unwrap()
-    }
-
-    pub(crate) fn day(s: &str) -> NaiveDate {
-        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
-    }
 
     /// A call holding `trunk` from `start` to `end`; incoming calls answered by `by` (or lost
     /// when `by` is empty), talking the whole time after `ring` seconds.
@@ -718,16 +710,10 @@ pub(crate) mod tests {
         let secs = (end - start).num_seconds() as u32;
         let lost = dir == Direction::Incoming && by.is_empty();
         Call {
-            direction: dir,
-            start,
             end,
-            estimated: Default::default(),
             external_number: Some("0364538740".into()),
-            caller_name: None,
             trunk: (!trunk.is_empty()).then(|| trunk.to_string()),
-            ddi: None,
             extension: (dir == Direction::Outgoing).then(|| "201".to_string()),
-            called_extension: None,
             answered_by: (!by.is_empty()).then(|| by.to_string()),
             rang: if lost { vec!["101".into()] } else { vec![] },
             ring_secs: (dir == Direction::Incoming).then_some(if lost { secs } else { 0 }),
@@ -737,29 +723,8 @@ pub(crate) mod tests {
                 Direction::Internal => Outcome::Unknown,
                 _ => Outcome::Answered,
             },
-            transferred_to: vec![],
-            forwarded_to_outside: None,
-            forwarded_by: None,
-            cost: None,
-            parts: vec![],
-            consultations: vec![],
-            legs: Vec::new(),
-            consultation_for: None,
-            notes: vec![],
+            ..Call::new(dir, start)
         }
-    }
-
-    pub(crate) fn fig<'a>(r: &'a Report, key: &str) -> &'a Cell {
-        &r.figures
-            .iter()
-            .find(|f| f.key == key)
-            .unwrap_or_else(|| panic!("no figure {key}"))
-            .value
-    }
-
-    fn cell(r: &Report, hour: usize, key: &str) -> Cell {
-        let c = r.table.columns.iter().position(|c| c.key == key).unwrap();
-        r.table.rows[hour][c].clone()
     }
 
     fn close(c: &Cell, want: f64) -> bool {

@@ -471,45 +471,16 @@ fn columns() -> Vec<Column> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::summary::fixtures::{column as col, fig_cell as fig, march as at};
     use super::*;
-    use crate::core::calls::Estimates;
-    use chrono::NaiveDate;
-
-    fn at(day: u32, hm: &str) -> NaiveDateTime {
-        let (h, m) = hm.split_once(':').unwrap();
-        NaiveDate::from_ymd_opt(2024, 3, day)
-            .unwrap()
-            .and_hms_opt(h.parse().unwrap(), m.parse().unwrap(), 0)
-            .unwrap()
-    }
 
     /// A call as the calls model makes it; `seq` is its (single) part.
     fn call(seq: i64, dir: Direction, start: NaiveDateTime, end: NaiveDateTime) -> Call {
         Call {
-            direction: dir,
-            start,
             end,
-            estimated: Estimates::default(),
-            external_number: None,
-            caller_name: None,
             trunk: Some("01".into()),
-            ddi: None,
-            extension: None,
-            called_extension: None,
-            answered_by: None,
-            rang: Vec::new(),
-            ring_secs: None,
-            talk_secs: 0,
-            outcome: Outcome::Unknown,
-            transferred_to: Vec::new(),
-            forwarded_to_outside: None,
-            forwarded_by: None,
-            cost: None,
             parts: vec![seq],
-            consultations: Vec::new(),
-            legs: Vec::new(),
-            consultation_for: None,
-            notes: Vec::new(),
+            ..Call::new(dir, start)
         }
     }
 
@@ -563,20 +534,6 @@ mod tests {
         o.extension_names.insert("101".into(), "Anna".into());
         o.line_names.insert("01".into(), "Website".into());
         o
-    }
-
-    fn fig(r: &Report, key: &str) -> Cell {
-        r.figures
-            .iter()
-            .find(|f| f.key == key)
-            .unwrap_or_else(|| panic!("no figure {key}"))
-            .value
-            .clone()
-    }
-
-    fn col(r: &Report, key: &str) -> Vec<Cell> {
-        let k = r.table.columns.iter().position(|c| c.key == key).unwrap();
-        r.table.rows.iter().map(|row| row[k].clone()).collect()
     }
 
     fn text(v: &[&str]) -> Vec<Cell> {

@@ -659,7 +659,8 @@ pub fn report(calls: &[Call], opts: &ReportOptions) -> Report {
 
 #[cfg(test)]
 mod tests {
-    use super::super::load::tests::{call, day, dt, fig};
+    use super::super::load::tests::call;
+    use super::super::summary::fixtures::{at as dt, cell, day, fig, fig_note as note};
     use super::*;
     use crate::core::calls::RING_UNKNOWN_NOTICE;
 
@@ -669,19 +670,6 @@ mod tests {
         let mut o = ReportOptions::new(day("2024-03-12"), day("2024-03-12"));
         o.trunk_count = lines;
         o
-    }
-
-    fn note<'a>(r: &'a Report, key: &str) -> &'a str {
-        r.figures
-            .iter()
-            .find(|f| f.key == key)
-            .and_then(|f| f.note.as_deref())
-            .unwrap_or("")
-    }
-
-    fn cell(r: &Report, hour: usize, key: &str) -> Cell {
-        let c = r.table.columns.iter().position(|c| c.key == key).unwrap();
-        r.table.rows[hour][c].clone()
     }
 
     fn val(c: &Cell) -> f64 {

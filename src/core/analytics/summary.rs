@@ -501,7 +501,8 @@ pub fn report(calls: &[Call], opts: &ReportOptions) -> Report {
     }
 }
 
-/// Hand-built calls for the unit tests of this module and its siblings.
+/// Hand-built calls (on [`Call::new`]) and readers of a report's figures and cells, for the unit
+/// tests of this module and its siblings.
 #[cfg(test)]
 pub(crate) mod fixtures {
     use super::super::{Cell, Report};
@@ -517,6 +518,15 @@ pub(crate) mod fixtures {
         NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S").unwrap()
     }
 
+    /// `hm` ("HH:MM") on the `day`th of March 2024.
+    pub fn march(day: u32, hm: &str) -> NaiveDateTime {
+        let (h, m) = hm.split_once(':').unwrap();
+        NaiveDate::from_ymd_opt(2024, 3, day)
+            .unwrap()
+            .and_hms_opt(h.parse().unwrap(), m.parse().unwrap(), 0)
+            .unwrap()
+    }
+
     pub fn leg(ext: &str, talk_secs: u32) -> LegTalk {
         LegTalk {
             extension: ext.into(),
@@ -526,30 +536,9 @@ pub(crate) mod fixtures {
 
     pub fn call(direction: Direction, start: &str) -> Call {
         Call {
-            direction,
-            start: at(start),
-            end: at(start),
-            estimated: Estimates::default(),
-            external_number: None,
-            caller_name: None,
             trunk: Some("01".into()),
-            ddi: None,
-            extension: None,
-            called_extension: None,
-            answered_by: None,
-            rang: Vec::new(),
-            ring_secs: None,
-            talk_secs: 0,
-            outcome: Outcome::Unknown,
-            transferred_to: Vec::new(),
-            forwarded_to_outside: None,
-            forwarded_by: None,
-            cost: None,
             parts: vec![1],
-            consultations: Vec::new(),
-            legs: Vec::new(),
-            consultation_for: None,
-            notes: Vec::new(),
+            ..Call::new(direction, at(start))
         }
     }
 
@@ -611,6 +600,23 @@ pub(crate) mod fixtures {
             .find(|f| f.key == key)
             .unwrap_or_else(|| panic!("no figure {key}"))
             .value
+    }
+
+    /// [`fig`], owned.
+    pub fn fig_cell(r: &Report, key: &str) -> Cell {
+        fig(r, key).clone()
+    }
+
+    /// Every row's cell in column `key`.
+    pub fn column(r: &Report, key: &str) -> Vec<Cell> {
+        let k = r.table.columns.iter().position(|c| c.key == key).unwrap();
+        r.table.rows.iter().map(|row| row[k].clone()).collect()
+    }
+
+    /// Row `row`'s cell in column `key`.
+    pub fn cell(r: &Report, row: usize, key: &str) -> Cell {
+        let c = r.table.columns.iter().position(|c| c.key == key).unwrap();
+        r.table.rows[row][c].clone()
     }
 
     pub fn fig_note<'a>(r: &'a Report, key: &str) -> &'a str {
