@@ -4,7 +4,7 @@
 CARGO ?= cargo
 BIN := target/debug/smdrbox
 
-.PHONY: all build release deps test lint unit golden demo bench soak clean
+.PHONY: all build release deps test lint unit golden demo bench bench-big bench-data soak clean
 
 all: build
 
@@ -35,9 +35,18 @@ demo: build
 	./scripts/demo.sh $(BIN)
 
 # Measured figures on this machine, printed as one table: parsing, pty to SQLite, memory, disk
-# writes, fsyncs, page latency on a year of data (release build; about a minute after it).
+# writes, fsyncs, page latency on a year of data, then every report on a busy office's year
+# (release build; about 5 minutes after it, plus about a minute once to generate the busy year).
 bench: deps
 	$(CARGO) bench --bench bench
+
+# The busy office's year alone: every report, the status page and sqlite3 (about 4 minutes).
+bench-big: deps
+	$(CARGO) bench --bench bench -- big
+
+# Only the busy office's year (3.65 M calls, 1.8 GB under target/tmp), generated if missing.
+bench-data:
+	$(CARGO) bench --bench bench -- big-data
 
 # Kill -9 the daemon at 1000 random moments while lines stream in, checking the database after
 # each crash (tests/crash.rs; `cargo test` runs 30). Release build; several minutes.

@@ -8,12 +8,16 @@
 //! real pseudo-terminals and asked over loopback HTTP, as in `tests/common`. Data lives under
 //! the target directory, on the same disk as the build: `/tmp` may be a tmpfs, where fsync
 //! costs nothing and `write_bytes` stays 0.
+//!
+//! The last part is a busy office's year (3.65 M calls, 1.8 GB): generated once, cached under
+//! the target directory and reused, it measures every report, the status page and sqlite3 doing
+//! an equivalent aggregate on one month of it.
 
 use chrono::{Datelike, Local, NaiveDate, TimeZone};
 use smdrbox::core::dialect::{panasonic::Panasonic, DateOrder, Dialect};
 use smdrbox::core::framer::{decode, Framer, Line, LineBuf};
-use smdrbox::core::officeday::{office_day, DayOptions, SimLine};
-use smdrbox::core::record::Parsed;
+use smdrbox::core::officeday::{header_lines, office_day, DayOptions, Layout, SimLine};
+use smdrbox::core::record::{Parsed, Record};
 use smdrbox::simulate::Port;
 use smdrbox::store::{Ingested, Store};
 use std::fs::File;
@@ -51,16 +55,35 @@ fn main() {
     }
     let mut t = Table::default();
     machine(&mut t);
+    // `make bench`: a small office's figures, then a busy office's year (its database is
+    // generated once and cached). `make bench-big` (`-- big`): the busy year alone;
+    // `make bench-data` (`-- big-data`): only its database, generated or found.
+    if std::env::args().any(|a| a == "big-data") {
+        big_year_db(&mut t);
+        t.print();
+        return;
+    }
     binary_size(&mut t);
-    let year = generate_year();
-    framer_and_dialect(&mut t, &year);
-    let burst = wire(year.lines().take(BURST_LINES));
-    e2e_default(&mut t, &burst);
-    e2e_large_batches(&mut t, &burst);
-    fsyncs_in_burst(&mut t, &burst);
-    realistic_rate(&mut t, &year);
-    year_database(&mut t, &year);
+    let small = !std::env::args().any(|a| a == "big");
+    if small {
+        small_office(&mut t);
+    }
+    let big = big_year_db(&mut t);
+    big_year(&mut t, &big);
     t.print();
+}
+
+/// The figures of a small office's box: parsing, pty to durable rows, memory, disk, fsyncs and
+/// a year of its data.
+fn small_office(t: &mut Table) {
+    let year = generate_year();
+    framer_and_dialect(t, &year);
+    let burst = wire(year.lines().take(BURST_LINES));
+    e2e_default(t, &burst);
+    e2e_large_batches(t, &burst);
+    fsyncs_in_burst(t, &burst);
+    realistic_rate(t, &year);
+    year_database(t, &year);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -77,6 +100,8 @@ enum Section {
     Disk,
     Fsync,
     Latency,
+    /// `make bench-big`: the busy office's year.
+    Big,
 }
 
 #[derive(Default)]
@@ -456,6 +481,12 @@ struct Daemon {
 
 impl Daemon {
     fn start(config: &Path) -> Daemon {
+        Daemon::start_within(config, Duration::from_secs(30))
+    }
+
+    /// Start, waiting at most `timeout` for the page to be served (the daemon opens and checks
+    /// the database first).
+    fn start_within(config: &Path, timeout: Duration) -> Daemon {
         let mut child = Command::new(BIN)
             .args(["run", "--config"])
             .arg(config)
@@ -485,7 +516,7 @@ impl Daemon {
             }
         });
         let addr = rx
-            .recv_timeout(Duration::from_secs(30))
+            .recv_timeout(timeout)
             .expect("daemon did not say where it listens");
         Daemon { child, addr }
     }
@@ -495,8 +526,13 @@ impl Daemon {
     }
 
     fn get(&self, path: &str) -> (Duration, String) {
+        self.get_within(path, Duration::from_secs(60))
+    }
+
+    /// GET waiting at most `timeout` for the reply (a report on a big database takes long).
+    fn get_within(&self, path: &str, timeout: Duration) -> (Duration, String) {
         let start = Instant::now();
-        let (code, body) = http_get(&self.addr, path);
+        let (code, body) = http_get(&self.addr, path, timeout);
         let took = start.elapsed();
         assert_eq!(code, 200, "GET {path}: {body}");
         (took, body)
@@ -522,6 +558,12 @@ impl Daemon {
     fn vm_hwm_kib(&self) -> u64 {
         let s = std::fs::read_to_string(format!("/proc/{}/status", self.pid())).expect("status");
         proc_field(&s, "VmHWM:")
+    }
+
+    /// Resident set size now (VmRSS), KiB.
+    fn vm_rss_kib(&self) -> u64 {
+        let s = std::fs::read_to_string(format!("/proc/{}/status", self.pid())).expect("status");
+        proc_field(&s, "VmRSS:")
     }
 
     /// Bytes this process caused to be sent to storage (page cache writeback included).
@@ -560,10 +602,9 @@ fn proc_field(text: &str, name: &str) -> u64 {
 }
 
 /// A plain HTTP/1.0 GET over loopback: (status code, body).
-fn http_get(addr: &str, path: &str) -> (u16, String) {
+fn http_get(addr: &str, path: &str, timeout: Duration) -> (u16, String) {
     let mut s = std::net::TcpStream::connect(addr).expect("connect to web");
-    s.set_read_timeout(Some(Duration::from_secs(60)))
-        .expect("timeout");
+    s.set_read_timeout(Some(timeout)).expect("timeout");
     write!(s, "GET {path} HTTP/1.0\r\nHost: {addr}\r\n\r\n").expect("send request");
     let mut raw = Vec::new();
     s.read_to_end(&mut raw).expect("read response");
@@ -1378,4 +1419,786 @@ fn sqlite3(db: &Path, sql: &str) -> (Duration, String) {
         String::from_utf8_lossy(&out.stderr)
     );
     (took, String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+// ---------------------------------------------------------------------------------------------
+// 8. A year of a busy office: `make bench-data` builds it, `make bench-big` measures it
+
+/// The busy office is departments, each an `officeday` office with its own ring group of
+/// operators, its staff and its trunks, printed by one PBX (their lines merged by print time,
+/// trunks and extensions numbered apart). One ring group of 60 operators carries the same
+/// traffic, but officeday prints an NA line for every phone a lost call rang on: 4.3 lines per
+/// call on a weekday instead of 1.6 (a small office prints 1.3), and 60 for each Sunday call.
+const BIG_DEPARTMENTS: u32 = 10;
+const BIG_OPERATORS: u32 = 10;
+const BIG_STAFF: u32 = 20;
+const BIG_TRUNKS: u16 = 12;
+/// Per department. With 10 departments about 13,700 calls on a weekday, 1,100 on a Saturday
+/// and 300 on a Sunday (officeday's week): 3.65 M calls in 365 days, 10,000 a day on average.
+const BIG_SCALE: f64 = 3.81;
+/// Pattern C: four-digit CO numbers (120 trunks) and ring times, which an office that wants
+/// service levels sets.
+const BIG_LAYOUT: Layout = Layout::C;
+/// Part of the cached database's name: bump it whenever the generation changes.
+const BIG_VERSION: u32 = 1;
+/// A report is asked for once only when its first request takes longer than this (its time is
+/// CPU work on the same data each time; runs differ by a few percent).
+const SLOW_REPORT: Duration = Duration::from_secs(5);
+/// Patience for one report request or command on the big database.
+const BIG_LIMIT: Duration = Duration::from_secs(900);
+
+struct BigDb {
+    path: PathBuf,
+    /// What the generation counted (written beside the database as JSON).
+    meta: serde_json::Value,
+}
+
+impl BigDb {
+    fn n(&self, key: &str) -> u64 {
+        self.meta[key].as_u64().unwrap_or(0)
+    }
+
+    fn date(&self, key: &str) -> NaiveDate {
+        let s = self.meta[key].as_str().unwrap_or_default();
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("a date in the meta file")
+    }
+}
+
+/// The cached busy year under cargo's target directory, generated if it is not there (or was
+/// left half-built by an interrupted run: it is built under another name and renamed at the
+/// end). Its days end on the day before it was generated; a reused one is as old as it is.
+fn big_year_db(t: &mut Table) -> BigDb {
+    let root = data_root();
+    std::fs::create_dir_all(&root).expect("CARGO_TARGET_TMPDIR");
+    let name = format!(
+        "busy-year-v{BIG_VERSION}-{BIG_DEPARTMENTS}x{BIG_OPERATORS}op{BIG_STAFF}st{BIG_TRUNKS}tr-\
+         scale{BIG_SCALE}.db"
+    );
+    let path = root.join(&name);
+    let meta_path = root.join(format!("{name}.json"));
+    let cached = path.exists() && meta_path.exists();
+    let meta = if cached {
+        eprintln!("bench: busy year: reusing {}", path.display());
+        let text = std::fs::read_to_string(&meta_path).expect("reading the meta file");
+        serde_json::from_str(&text).expect("meta JSON")
+    } else {
+        let meta = generate_big_year(&path);
+        std::fs::write(&meta_path, meta.to_string()).expect("writing the meta file");
+        meta
+    };
+    let big = BigDb { path, meta };
+    let size = std::fs::metadata(&big.path).map_or(0, |m| m.len());
+    let calls = big.n("calls");
+    t.add(
+        Section::Big,
+        "busy year: calls",
+        count(calls),
+        "calls",
+        format!(
+            "{} days {} to {}: {} a day on average; {} on an average weekday, {} on a \
+             Saturday, {} on a Sunday (officeday's week), as core::calls::group counts them \
+             day by day; {} lines, {} records ({} records per call), {} rejected",
+            big.n("days"),
+            big.date("first"),
+            big.date("last"),
+            count(calls / big.n("days").max(1)),
+            count(big.n("weekday_calls")),
+            count(big.n("saturday_calls")),
+            count(big.n("sunday_calls")),
+            count(big.n("lines")),
+            count(big.n("records")),
+            num(big.n("records") as f64 / calls.max(1) as f64),
+            big.n("rejects"),
+        ),
+    );
+    t.add(
+        Section::Big,
+        "busy year: database",
+        mib(size),
+        "MiB",
+        format!(
+            "{BIG_DEPARTMENTS} departments, each an officeday office of {BIG_OPERATORS} \
+             operators, {BIG_STAFF} staff and {BIG_TRUNKS} trunks at calls_scale {BIG_SCALE}, \
+             merged into one Pattern {BIG_LAYOUT:?} printout (seed per department, so its \
+             callers recur); {}",
+            big.path.display()
+        ),
+    );
+    t.add(
+        Section::Big,
+        "busy year: generation",
+        num(big.meta["secs"].as_f64().unwrap_or(0.0)),
+        "s",
+        format!(
+            "{}: {} threads generate, parse and group the days, one Store::commit per day in \
+             date order, then a checkpoint",
+            if cached {
+                "measured when it was built (reused by this run; delete the file to rebuild)"
+            } else {
+                "built by this run"
+            },
+            big.meta["threads"].as_u64().unwrap_or(0)
+        ),
+    );
+    big
+}
+
+/// One generated day of the busy office, ready to commit.
+struct BigDay {
+    date: NaiveDate,
+    /// Print time (seconds since midnight) and the line as framed.
+    lines: Vec<(u32, Line)>,
+    parsed: Vec<Parsed>,
+    calls: u64,
+}
+
+/// The departments' days merged as one PBX prints them, with page headers every 64 records.
+fn busy_day(date: NaiveDate) -> BigDay {
+    let mut printed: Vec<(u32, String)> = Vec::new();
+    for g in 0..BIG_DEPARTMENTS {
+        let mut o = DayOptions::new(date, 1000 + u64::from(g));
+        o.layout = BIG_LAYOUT;
+        o.page_length = 0;
+        o.operators = (0..BIG_OPERATORS)
+            .map(|i| (1000 + 100 * g + i).to_string())
+            .collect();
+        o.staff = (0..BIG_STAFF)
+            .map(|i| (5000 + 100 * g + i).to_string())
+            .collect();
+        o.trunks = BIG_TRUNKS;
+        o.calls_scale = BIG_SCALE;
+        let offset = g as u16 * BIG_TRUNKS;
+        printed.extend(
+            office_day(&o)
+                .into_iter()
+                .map(|l| (l.at_secs, renumber_trunk(&l.text, offset))),
+        );
+    }
+    // Stable: lines of one second keep their department's order.
+    printed.sort_by_key(|(at, _)| *at);
+    let [title, rule] = header_lines(BIG_LAYOUT);
+    let mut texts = Vec::with_capacity(printed.len() + printed.len() / 32 + 2);
+    for (i, (at, text)) in printed.into_iter().enumerate() {
+        if i % 64 == 0 {
+            texts.push((at, title.clone()));
+            texts.push((at, rule.clone()));
+        }
+        texts.push((at, text));
+    }
+    let mut dialect = Panasonic::new(DateOrder::Dmy);
+    let parsed: Vec<Parsed> = texts.iter().map(|(_, l)| dialect.parse(l)).collect();
+    let records: Vec<(i64, Record)> = parsed
+        .iter()
+        .enumerate()
+        .filter_map(|(i, p)| match p {
+            Parsed::Record { record, .. } => Some((i as i64, (**record).clone())),
+            _ => None,
+        })
+        .collect();
+    let calls = smdrbox::core::calls::group(&records).len() as u64;
+    let lines = texts
+        .into_iter()
+        .map(|(at, text)| {
+            let line = Line {
+                bytes: LineBuf::from_slice(text.as_bytes()).expect("a line fits"),
+                truncated: false,
+                partial: false,
+            };
+            (at, line)
+        })
+        .collect();
+    BigDay {
+        date,
+        lines,
+        parsed,
+        calls,
+    }
+}
+
+/// Pattern C's CO column (4 digits at column 23) moved up by `offset`: each department's
+/// trunks 1..=12 become the PBX's trunks 12g+1..=12g+12.
+fn renumber_trunk(text: &str, offset: u16) -> String {
+    let co = text
+        .get(23..27)
+        .filter(|c| c.bytes().all(|b| b.is_ascii_digit()))
+        .and_then(|c| c.parse::<u16>().ok());
+    match co {
+        Some(co) if offset > 0 => format!("{}{:04}{}", &text[..23], co + offset, &text[27..]),
+        _ => text.to_string(),
+    }
+}
+
+/// Generates the year ending yesterday into `path` (built as `path.partial`, renamed when
+/// complete) and returns what it counted.
+fn generate_big_year(path: &Path) -> serde_json::Value {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let partial = path.with_extension("partial");
+    for suffix in ["", "-wal", "-shm"] {
+        let mut p = partial.clone().into_os_string();
+        p.push(suffix);
+        let _ = std::fs::remove_file(p);
+    }
+    let yesterday = Local::now().date_naive().pred_opt().expect("a yesterday");
+    let first = yesterday - chrono::Duration::days(i64::from(YEAR_DAYS) - 1);
+    let dates: Vec<NaiveDate> = first.iter_days().take(YEAR_DAYS as usize).collect();
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
+    eprintln!(
+        "bench: busy year: generating {YEAR_DAYS} days into {} ({threads} generating threads)",
+        partial.display()
+    );
+    let start = Instant::now();
+    let next = AtomicUsize::new(0);
+    let (tx, rx) = mpsc::sync_channel::<(usize, BigDay)>(threads * 2);
+    let mut totals = [0u64; 4]; // lines, records, rejects, calls
+                                // (calls, days) by weekday, Saturday, Sunday.
+    let mut by_type = [(0u64, 0u64); 3];
+    std::thread::scope(|s| {
+        for _ in 0..threads {
+            let (tx, next, dates) = (tx.clone(), &next, &dates);
+            s.spawn(move || loop {
+                let i = next.fetch_add(1, Ordering::SeqCst);
+                let Some(&date) = dates.get(i) else { break };
+                if tx.send((i, busy_day(date))).is_err() {
+                    break;
+                }
+            });
+        }
+        drop(tx);
+        let mut store = Store::open(&partial).expect("open the busy year's database");
+        let mut pending = std::collections::BTreeMap::new();
+        let mut want = 0;
+        for (i, day) in rx {
+            pending.insert(i, day);
+            while let Some(day) = pending.remove(&want) {
+                let midnight = Local
+                    .from_local_datetime(&day.date.and_hms_opt(0, 0, 0).expect("midnight"))
+                    .earliest()
+                    .expect("local midnight")
+                    .timestamp_millis();
+                let batch: Vec<Ingested<'_>> = day
+                    .lines
+                    .iter()
+                    .zip(&day.parsed)
+                    .map(|((at, line), parsed)| Ingested {
+                        received_ms: midnight + i64::from(*at) * 1000,
+                        source: SOURCE,
+                        line,
+                        parsed,
+                    })
+                    .collect();
+                let c = store.commit(&batch, &[]).expect("commit a day");
+                totals[0] += batch.len() as u64;
+                totals[1] += c.records;
+                totals[2] += c.rejects;
+                totals[3] += day.calls;
+                let k = match day.date.weekday() {
+                    chrono::Weekday::Sat => 1,
+                    chrono::Weekday::Sun => 2,
+                    _ => 0,
+                };
+                by_type[k].0 += day.calls;
+                by_type[k].1 += 1;
+                want += 1;
+                if want % 30 == 0 {
+                    eprintln!(
+                        "bench: busy year: {want} days, {} lines, {} calls, {:.0} s",
+                        totals[0],
+                        totals[3],
+                        start.elapsed().as_secs_f64()
+                    );
+                }
+            }
+        }
+        store.checkpoint().expect("checkpoint");
+    });
+    std::fs::rename(&partial, path).expect("renaming the finished database");
+    let secs = start.elapsed().as_secs_f64();
+    eprintln!("bench: busy year: done in {secs:.0} s");
+    let avg = |(calls, days): (u64, u64)| calls / days.max(1);
+    serde_json::json!({
+        "days": dates.len(),
+        "first": first.to_string(),
+        "last": yesterday.to_string(),
+        "lines": totals[0],
+        "records": totals[1],
+        "rejects": totals[2],
+        "calls": totals[3],
+        "weekday_calls": avg(by_type[0]),
+        "saturday_calls": avg(by_type[1]),
+        "sunday_calls": avg(by_type[2]),
+        "secs": secs,
+        "threads": threads,
+    })
+}
+
+/// What one report cost, by each way of asking for it.
+#[derive(Default)]
+struct ReportCost {
+    http: Option<(f64, usize, usize)>, // median s, runs, JSON bytes
+    cli: Option<(f64, Option<u64>, usize)>, // s, peak RSS KiB, CSV bytes
+    sqlite: Option<(f64, usize)>,      // median s, rows
+}
+
+/// The busy year measured: the release daemon on it (start, status, every report as JSON for
+/// one month), the CLI for the same reports, sqlite3 doing an equivalent aggregate for each,
+/// and where a report's time goes (in process, the same library calls as `reports::build`).
+fn big_year(t: &mut Table, big: &BigDb) {
+    let trunks = BIG_DEPARTMENTS * u32::from(BIG_TRUNKS);
+    let b = BoxDir::new(
+        Some(&big.path),
+        "",
+        &format!("\n[lines]\ncount = {trunks}\n"),
+    );
+    let last = big.date("last");
+    let (from, to) = month_of(last - chrono::Duration::days(180));
+    let size = std::fs::metadata(&big.path).map_or(0, |m| m.len());
+
+    // As after a boot: none of the database in the page cache (dropped for this file only).
+    let evicted = evict_from_page_cache(&big.path);
+    eprintln!("bench: busy year: starting the daemon on it");
+    let start = Instant::now();
+    let d = Daemon::start_within(&b.config, BIG_LIMIT);
+    let listening = start.elapsed();
+    wait_until("the daemon's first commit", || d.counter(&["commits"]) >= 1);
+    let committed = start.elapsed();
+    t.add(
+        Section::Big,
+        "busy year: daemon start until the page answers",
+        num(listening.as_secs_f64()),
+        "s",
+        format!(
+            "from spawning smdrbox run to its 'listening' log line{}: the daemon opens the \
+             database (PRAGMA quick_check reads all {} MiB) before it serves the page or reads \
+             the port; first commit after {} s",
+            if evicted {
+                ", the database's pages first dropped from the page cache (posix_fadvise \
+                 DONTNEED), as after a boot"
+            } else {
+                " (the page cache could not be dropped: warm)"
+            },
+            mib(size),
+            num(committed.as_secs_f64())
+        ),
+    );
+    d.get("/");
+    t.add(
+        Section::Big,
+        "busy year: daemon peak RSS, started",
+        mib(d.vm_hwm_kib() * 1024),
+        "MiB",
+        "VmHWM after start on the busy year and one status page",
+    );
+    for path in ["/", "/api/status"] {
+        let times: Vec<f64> = (0..=5).map(|_| ms(d.get(path).0)).skip(1).collect();
+        let (med, max) = median_max(times);
+        t.add(
+            Section::Big,
+            &format!("busy year: GET {path}"),
+            num(med),
+            "ms",
+            format!(
+                "median of 5 HTTP/1.0 GETs after one more, connect to last byte (max {})",
+                num(max)
+            ),
+        );
+    }
+
+    let names: Vec<&str> = smdrbox::core::analytics::REPORTS
+        .iter()
+        .map(|(n, _, _)| *n)
+        .collect();
+    let mut costs: Vec<ReportCost> = names.iter().map(|_| ReportCost::default()).collect();
+    for (name, cost) in names.iter().zip(&mut costs) {
+        let path = format!("/reports/{name}.json?from={from}&to={to}");
+        eprintln!("bench: busy year: GET {path}");
+        let (first, body) = d.get_within(&path, BIG_LIMIT);
+        let mut times = vec![first.as_secs_f64()];
+        if first < SLOW_REPORT {
+            times.extend((0..2).map(|_| d.get_within(&path, BIG_LIMIT).0.as_secs_f64()));
+        }
+        let runs = times.len();
+        cost.http = Some((median_max(times).0, runs, body.len()));
+    }
+    let hwm_reports = d.vm_hwm_kib();
+    let rss_after = d.vm_rss_kib();
+    let (status_after, _) = d.get("/");
+    // The status page asked for while a report is being computed (one web thread serves all).
+    let slowest = names
+        .iter()
+        .zip(&costs)
+        .max_by(|a, b| {
+            let s = |c: &ReportCost| c.http.map_or(0.0, |h| h.0);
+            s(a.1).total_cmp(&s(b.1))
+        })
+        .map_or("summary", |(n, _)| *n);
+    let during = {
+        let addr = d.addr.clone();
+        let path = format!("/reports/{slowest}.json?from={from}&to={to}");
+        let report = std::thread::spawn(move || http_get(&addr, &path, BIG_LIMIT));
+        std::thread::sleep(Duration::from_millis(500));
+        let (took, _) = d.get_within("/", BIG_LIMIT);
+        let (code, _) = report.join().expect("report thread");
+        assert_eq!(code, 200, "the {slowest} report");
+        took
+    };
+    d.stop();
+
+    eprintln!("bench: busy year: the CLI");
+    for (name, cost) in names.iter().zip(&mut costs) {
+        cost.cli = Some(cli_report(&b.config, name, from, to));
+    }
+    if on_path("sqlite3") {
+        eprintln!("bench: busy year: sqlite3");
+        for (name, cost) in names.iter().zip(&mut costs) {
+            let sql = sqlite3_report_equivalent(name, from, to);
+            let mut rows = 0;
+            let times: Vec<f64> = (0..3)
+                .map(|_| {
+                    let (took, out) = sqlite3(&big.path, &sql);
+                    rows = out.lines().count();
+                    took.as_secs_f64()
+                })
+                .collect();
+            cost.sqlite = Some((median_max(times).0, rows));
+        }
+    }
+    for (name, cost) in names.iter().zip(&costs) {
+        if let Some((s, runs, bytes)) = cost.http {
+            t.add(
+                Section::Big,
+                &format!("busy year: GET /reports/{name}.json"),
+                num(s),
+                "s",
+                format!(
+                    "{from} to {to}; {} ({} kB of JSON)",
+                    if runs > 1 {
+                        format!("median of {runs} GETs")
+                    } else {
+                        format!("one GET (over {} s: not repeated)", SLOW_REPORT.as_secs())
+                    },
+                    num(bytes as f64 / 1e3)
+                ),
+            );
+        }
+        if let Some((s, rss, bytes)) = cost.cli {
+            t.add(
+                Section::Big,
+                &format!("busy year: smdrbox report {name}"),
+                num(s),
+                "s",
+                format!(
+                    "--format csv, same month and config, one run with process start; peak RSS \
+                     {}; {} kB of CSV",
+                    rss.map_or_else(
+                        || "not measured (no /usr/bin/time)".into(),
+                        |k| { format!("{} MiB", mib(k * 1024)) }
+                    ),
+                    num(bytes as f64 / 1e3)
+                ),
+            );
+        }
+        if let Some((s, rows)) = cost.sqlite {
+            t.add(
+                Section::Big,
+                &format!("busy year: sqlite3, {name} equivalent"),
+                num(s),
+                "s",
+                format!(
+                    "sqlite3 -readonly -csv, median of 3 with process start, {rows} rows: {}",
+                    sqlite3_report_what(name)
+                ),
+            );
+        }
+    }
+    t.add(
+        Section::Big,
+        "busy year: daemon peak RSS, after the reports",
+        mib(hwm_reports * 1024),
+        "MiB",
+        format!(
+            "VmHWM after the report GETs above (one at a time); VmRSS then {} MiB; a status \
+             page right after took {} ms",
+            mib(rss_after * 1024),
+            num(ms(status_after))
+        ),
+    );
+    t.add(
+        Section::Big,
+        "busy year: GET / during a report",
+        num(during.as_secs_f64()),
+        "s",
+        format!(
+            "GET / sent 0.5 s after GET /reports/{slowest}.json (the slowest above) on another \
+             connection: the daemon's one web thread answers it when the report is done"
+        ),
+    );
+    report_phases(t, big, from, to, trunks);
+}
+
+/// `smdrbox report NAME --format csv` for the period, under `/usr/bin/time` when there is one
+/// (for the peak RSS): (seconds, peak RSS KiB, bytes printed).
+fn cli_report(
+    config: &Path,
+    name: &str,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> (f64, Option<u64>, usize) {
+    let timer = Path::new("/usr/bin/time");
+    let dir = tempdir();
+    let rss_file = dir.path().join("time.txt");
+    let mut cmd = if timer.is_file() {
+        let mut c = Command::new(timer);
+        c.args(["-f", "%M", "-o"]).arg(&rss_file).arg(BIN);
+        c
+    } else {
+        Command::new(BIN)
+    };
+    cmd.args(["report", name, "--config"]).arg(config).args([
+        "--from",
+        &from.to_string(),
+        "--to",
+        &to.to_string(),
+        "--format",
+        "csv",
+    ]);
+    eprintln!("bench: busy year: smdrbox report {name}");
+    let start = Instant::now();
+    let out = cmd.output().expect("run smdrbox report");
+    let secs = start.elapsed().as_secs_f64();
+    assert!(
+        out.status.success(),
+        "smdrbox report {name}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let rss = std::fs::read_to_string(&rss_file)
+        .ok()
+        .and_then(|s| s.lines().last().and_then(|l| l.trim().parse().ok()));
+    (secs, rss, out.stdout.len())
+}
+
+/// An aggregate over the month's `records` rows that answers the report's question as far
+/// as SQL over the printed lines can (legs, not calls: no grouping into calls).
+fn sqlite3_report_equivalent(name: &str, from: NaiveDate, to: NaiveDate) -> String {
+    let lookback = from - chrono::Duration::days(smdrbox::reports::LOOKBACK_DAYS);
+    let before = from.pred_opt().expect("a day before");
+    let after = to.succ_opt().expect("a day after");
+    let month = format!("call_date BETWEEN '{from}' AND '{to}'");
+    match name {
+        "summary" => format!(
+            "SELECT call_date, count(*), sum(unanswered = 0), sum(unanswered),
+                    avg(CASE WHEN unanswered = 0 THEN ring_secs END),
+                    sum(unanswered = 0 AND ring_secs <= 20)
+             FROM records WHERE {month} AND direction = 'incoming' GROUP BY call_date;"
+        ),
+        "operators" => format!(
+            "SELECT extension, sum(unanswered = 0), sum(unanswered), sum(ring_secs),
+                    avg(ring_secs), max(ring_secs), sum(duration_secs), avg(duration_secs)
+             FROM records WHERE {month} AND direction = 'incoming' GROUP BY extension;"
+        ),
+        "durations" => {
+            let bands = "sum(duration_secs < 40), sum(duration_secs >= 40 AND duration_secs < 300),
+                    sum(duration_secs >= 300), avg(duration_secs)";
+            format!(
+                "SELECT 'ext', extension, {bands} FROM records
+                 WHERE {month} AND duration_secs > 0 GROUP BY extension
+                 UNION ALL
+                 SELECT 'co', trunk, {bands} FROM records
+                 WHERE {month} AND duration_secs > 0 AND trunk IS NOT NULL GROUP BY trunk;"
+            )
+        }
+        "repeat" => format!(
+            "WITH p AS (SELECT number, count(*) AS n FROM records
+                        WHERE {month} AND direction = 'incoming' AND number <> ''
+                        GROUP BY number),
+                  k AS (SELECT number FROM records
+                        WHERE call_date BETWEEN '{lookback}' AND '{before}'
+                          AND direction = 'incoming' AND number <> '')
+             SELECT number, n, number IN (SELECT number FROM k) FROM p
+             WHERE n > 1 ORDER BY n DESC;"
+        ),
+        "lost" => format!(
+            "WITH m AS (SELECT seq, call_date, call_time, number, direction, unanswered
+                        FROM records
+                        WHERE call_date BETWEEN '{from}' AND '{after}' AND number <> ''),
+                  w AS (SELECT *, min(CASE WHEN unanswered = 0 THEN seq END) OVER (
+                            PARTITION BY number ORDER BY seq
+                            ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING) AS next_ok
+                        FROM m)
+             SELECT w.seq, w.call_date, w.call_time, w.number,
+                    r.direction, r.call_date, r.call_time
+             FROM w LEFT JOIN records r ON r.seq = w.next_ok
+             WHERE w.direction = 'incoming' AND w.unanswered AND w.call_date <= '{to}';"
+        ),
+        "lines" => format!(
+            "SELECT trunk, count(*), sum(unanswered = 0), sum(unanswered),
+                    count(DISTINCT number), sum(duration_secs)
+             FROM records WHERE {month} AND direction = 'incoming' GROUP BY trunk;"
+        ),
+        "cost" => format!(
+            "SELECT extension, count(*), sum(duration_secs), sum(CAST(cost AS REAL))
+             FROM records WHERE {month} AND direction = 'outgoing' GROUP BY extension;"
+        ),
+        "load" => format!(
+            "SELECT strftime('%w', call_date), substr(call_time, 1, 2), count(*),
+                    sum(unanswered), sum(duration_secs) / 3600.0
+             FROM records WHERE {month} AND direction = 'incoming' GROUP BY 1, 2;"
+        ),
+        "sufficiency" => format!(
+            "WITH iv AS (SELECT DISTINCT trunk,
+                            CAST(strftime('%s', call_date || ' ' || call_time) AS INTEGER) AS e,
+                            coalesce(ring_secs, 0) + coalesce(duration_secs, 0) AS len
+                         FROM records WHERE {month} AND trunk IS NOT NULL),
+                  ev AS (SELECT e - len AS t, 1 AS d FROM iv UNION ALL SELECT e, -1 FROM iv),
+                  run AS (SELECT t, sum(d) OVER (ORDER BY t, d ROWS UNBOUNDED PRECEDING) AS busy
+                          FROM ev)
+             SELECT date(t, 'unixepoch'), max(busy) FROM run GROUP BY 1;"
+        ),
+        _ => format!("SELECT count(*) FROM records WHERE {month};"),
+    }
+}
+
+fn sqlite3_report_what(name: &str) -> &'static str {
+    match name {
+        "summary" => "incoming lines per day: answered, NA, mean ring, answered within 20 s",
+        "operators" => "incoming lines per extension: answered, NA, ring and talk sums, means, max",
+        "durations" => "talk bands (<40, <300, >=300 s) per extension, then per trunk",
+        "repeat" => {
+            "incoming numbers seen more than once in the month, each marked known if seen in \
+             the 30 days before"
+        }
+        "lost" => {
+            "every NA line of the month with the next connected line of the same number \
+             (window function per number, to the day after the month), joined back to records"
+        }
+        "lines" => "incoming lines per trunk: answered, NA, distinct callers, talk",
+        "cost" => "outgoing lines per extension: count, talk, cost summed",
+        "load" => "incoming lines by weekday and hour: count, NA, talk hours",
+        "sufficiency" => {
+            "the most concurrent trunk legs per day: a running sum over start and end events of \
+             every distinct trunk leg (ring + talk)"
+        }
+        _ => "records of the month counted",
+    }
+}
+
+/// Where a report's time and memory go, in this process with the library calls
+/// `reports::build` makes: records loaded once (the lookback, the month and the callback
+/// window), grouped once, then each report run and rendered as JSON.
+fn report_phases(t: &mut Table, big: &BigDb, from: NaiveDate, to: NaiveDate, trunks: u32) {
+    use smdrbox::core::analytics::{self, ReportOptions};
+    eprintln!("bench: busy year: report phases in process");
+    let mut opts = ReportOptions::new(from, to);
+    opts.trunk_count = Some(trunks);
+    let reader = smdrbox::store::read::Reader::open(&big.path).expect("open reader");
+    let before = from - chrono::Duration::days(smdrbox::reports::LOOKBACK_DAYS);
+    let after = to + chrono::Duration::days(i64::from(opts.callback_window_hours.div_ceil(24)));
+    // The query of `store::read::Reader::for_each_call`, copied, stepped through without
+    // reading a column: SQLite's share of the loading.
+    let sql = format!(
+        "SELECT * FROM (
+             SELECT {CALL_COLUMNS} WHERE r.call_date BETWEEN ?1 AND ?2
+             UNION ALL
+             SELECT {CALL_COLUMNS} WHERE r.call_date IS NULL
+                 AND date(l.received_at / 1000, 'unixepoch', 'localtime') BETWEEN ?1 AND ?2)
+         ORDER BY 1"
+    );
+    let conn = rusqlite::Connection::open_with_flags(
+        &big.path,
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+    )
+    .expect("open read-only");
+    let start = Instant::now();
+    let mut st = conn.prepare(&sql).expect("prepare");
+    let mut rows = st
+        .query([before.to_string(), after.to_string()])
+        .expect("query");
+    let mut stepped = 0u64;
+    while rows.next().expect("step").is_some() {
+        stepped += 1;
+    }
+    let sqlite_alone = start.elapsed();
+    drop(rows);
+    drop(st);
+    drop(conn);
+    t.add(
+        Section::Big,
+        "busy year, in process: the records query, SQLite alone",
+        num(sqlite_alone.as_secs_f64()),
+        "s",
+        format!(
+            "the query of Reader::for_each_call ({before} to {after}), {} rows stepped \
+             through without reading a column: index range on records_date, each row looked \
+             up in records and raw_lines, a temporary b-tree to order the UNION by seq",
+            count(stepped)
+        ),
+    );
+    let rss0 = self_rss_kib();
+    let start = Instant::now();
+    let records = reader.records_between(before, after).expect("records");
+    let load = start.elapsed();
+    let rss1 = self_rss_kib();
+    t.add(
+        Section::Big,
+        "busy year, in process: load the records",
+        num(load.as_secs_f64()),
+        "s",
+        format!(
+            "Reader::records_between({before}, {after}): {} records (the month, {} days of \
+             lookback, the callback window); RSS grew {} MiB holding them",
+            count(records.len() as u64),
+            smdrbox::reports::LOOKBACK_DAYS,
+            mib(rss1.saturating_sub(rss0) * 1024)
+        ),
+    );
+    let start = Instant::now();
+    let calls = smdrbox::core::calls::group(&records);
+    let group = start.elapsed();
+    let rss2 = self_rss_kib();
+    t.add(
+        Section::Big,
+        "busy year, in process: group into calls",
+        num(group.as_secs_f64()),
+        "s",
+        format!(
+            "core::calls::group: {} calls; RSS grew {} MiB more",
+            count(calls.len() as u64),
+            mib(rss2.saturating_sub(rss1) * 1024)
+        ),
+    );
+    for (name, _, _) in analytics::REPORTS {
+        let start = Instant::now();
+        let report = analytics::run(name, &calls, &opts).expect("a listed report");
+        let run = start.elapsed();
+        let start = Instant::now();
+        let json = serde_json::to_vec_pretty(&report).expect("JSON");
+        let render = start.elapsed();
+        t.add(
+            Section::Big,
+            &format!("busy year, in process: {name}"),
+            num(run.as_secs_f64()),
+            "s",
+            format!(
+                "analytics::run on the grouped calls; then JSON {} s ({} kB, {} table rows)",
+                num(render.as_secs_f64()),
+                num(json.len() as f64 / 1e3),
+                count(report.table.rows.len() as u64)
+            ),
+        );
+    }
+}
+
+/// Drops the file's cached pages (clean ones: the database is checkpointed), so that the next
+/// read comes from the disk. Only this file: the rest of the machine's cache is left alone.
+fn evict_from_page_cache(path: &Path) -> bool {
+    use nix::fcntl::{posix_fadvise, PosixFadviseAdvice};
+    let Ok(f) = File::open(path) else {
+        return false;
+    };
+    let _ = f.sync_all();
+    posix_fadvise(&f, 0, 0, PosixFadviseAdvice::POSIX_FADV_DONTNEED).is_ok()
+}
+
+fn self_rss_kib() -> u64 {
+    let s = std::fs::read_to_string("/proc/self/status").expect("/proc/self/status");
+    proc_field(&s, "VmRSS:")
 }
