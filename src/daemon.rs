@@ -37,9 +37,9 @@ pub fn run(config: Config, config_path: &Path) -> Result<()> {
             config.ring.capacity.0
         ),
     );
-    // Open the database before the page is served, so that its first request finds the
-    // schema; if it cannot be opened now, the store thread keeps trying while capture runs.
-    let store = writer::try_open(&config.store.path, &status, 1);
+    // The store thread opens the database (quick_check reads all of it: half a minute on a
+    // busy office's year), so the port is read and the page served from the first second;
+    // lines wait in the ring meanwhile.
     let snap_status = status.clone();
     let snapshot = Arc::new(move || -> Snapshot {
         let mut s = snap_status.snapshot();
@@ -66,7 +66,7 @@ pub fn run(config: Config, config_path: &Path) -> Result<()> {
     };
     let writer = std::thread::Builder::new()
         .name("store".into())
-        .spawn(move || writer::run(store, &db_path, &RING, dialect, &writer_status, opts))
+        .spawn(move || writer::run(&db_path, &RING, dialect, &writer_status, opts))
         .context("starting the store thread")?;
 
     let rt = tokio::runtime::Builder::new_current_thread()

@@ -113,8 +113,11 @@ impl Status {
         self.lock().store_notice = Some((at_ms, note));
     }
 
-    pub fn clear_store_error(&self) {
-        self.lock().store_error = None;
+    /// The database is open: no error to show, and readers may expect the schema.
+    pub fn on_store_open(&self) {
+        let mut s = self.lock();
+        s.store_error = None;
+        s.store_open = true;
     }
 
     pub fn on_store_error(&self, error: String) {

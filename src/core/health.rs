@@ -65,6 +65,8 @@ pub struct Snapshot {
     pub commits: u64,
     pub last_commit_ms: Option<i64>,
     pub store_error: Option<String>,
+    /// The store thread has the database open (checked and migrated).
+    pub store_open: bool,
     /// Something storage did at start that the technician must hear of (a corrupt database
     /// moved aside), and when.
     pub store_notice: Option<(i64, String)>,

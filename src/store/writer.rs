@@ -26,22 +26,17 @@ const SHUTDOWN_GRACE: Duration = Duration::from_secs(15);
 /// A quiet box folds its WAL into the database this often.
 const CHECKPOINT_EVERY: Duration = Duration::from_secs(600);
 
-/// Uses `store`, or opens the database at `db` when the daemon could not (retrying while it
-/// cannot: capture goes on into the ring meanwhile), then runs until the ring is closed and
-/// drained. Returns the last committed sequence number.
+/// Opens the database at `db` (retrying while it cannot: capture goes on into the ring
+/// meanwhile), then runs until the ring is closed and drained. Returns the last committed
+/// sequence number.
 pub fn run(
-    store: Option<Store>,
     db: &Path,
     ring: &Ring,
     mut dialect: Box<dyn Dialect>,
     status: &Status,
     opts: WriterOptions,
 ) -> i64 {
-    let store = match store {
-        Some(s) => Some(s),
-        None => open_with_retry(db, ring, status),
-    };
-    let Some(mut store) = store else {
+    let Some(mut store) = open_with_retry(db, ring, status) else {
         return 0;
     };
     let mut last_seq = store.last_seq().unwrap_or(0);
@@ -170,14 +165,14 @@ fn open_with_retry(db: &Path, ring: &Ring, status: &Status) -> Option<Store> {
 
 /// One attempt to open the database (try number `try_no`), reporting the outcome on the status:
 /// a corrupt database moved aside, or why it cannot be opened.
-pub fn try_open(db: &Path, status: &Status, try_no: u32) -> Option<Store> {
+fn try_open(db: &Path, status: &Status, try_no: u32) -> Option<Store> {
     match Store::open_checked(db, now_ms()) {
         Ok((store, note)) => {
             if let Some(note) = note {
                 tracing::error!("{note}");
                 status.set_store_notice(now_ms(), note);
             }
-            status.clear_store_error();
+            status.on_store_open();
             Some(store)
         }
         Err(e) => {

@@ -268,7 +268,13 @@ impl App {
                 Ok(v)
             }
             Err(e) => {
-                tracing::warn!("web: reading {}: {e:#}", self.db_path.display());
+                // Before the store thread has checked and migrated the database, a reader
+                // may find no schema yet: expected at start, not worth a warning.
+                if (self.snapshot)().store_open {
+                    tracing::warn!("web: reading {}: {e:#}", self.db_path.display());
+                } else {
+                    tracing::debug!("web: reading {}: {e:#}", self.db_path.display());
+                }
                 Err(format!("{e:#}"))
             }
         }
