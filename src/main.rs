@@ -275,7 +275,10 @@ fn run(cli: Cli) -> Result<()> {
                 return Ok(());
             };
             let loaded = config.as_deref().map(Config::load).transpose()?;
-            let (db, _) = db_and_dialect(db, config.as_deref(), &DialectArgs::none())?;
+            // The configuration's database unless --db names another (loaded once).
+            let db = db
+                .or_else(|| loaded.as_ref().map(|c| c.store.path.clone()))
+                .unwrap_or_else(|| smdrbox::config::StoreConfig::default().path);
             if !db.exists() {
                 bail!("{}: no such database", db.display());
             }
