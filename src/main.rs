@@ -240,6 +240,14 @@ fn run(cli: Cli) -> Result<()> {
                     db.display()
                 );
             }
+            // Group the imported days now, so the first report does not have to.
+            let today = chrono::Local::now().date_naive();
+            let (days, calls) = store
+                .build_call_days(today)
+                .context("grouping the imported records into calls")?;
+            if days > 0 {
+                println!("grouped {calls} calls of {days} days for the reports");
+            }
             Ok(())
         }
         Command::Export {

@@ -2,16 +2,35 @@
 //! and render it as CSV, JSON or text (the web page renders its own HTML from the same report).
 
 use crate::core::analytics::{self, Report, ReportOptions, REPORTS};
-use crate::core::calls;
 use crate::store::read::Reader;
 use anyhow::{bail, Result};
-use chrono::Duration;
+use chrono::{Duration, NaiveDate};
 use std::fmt::Write as _;
 use std::io::Write;
 
-/// Calls this long before the period are loaded too, so that "new" and "repeat" callers and
-/// first-time callers per channel can be told apart (the reports say so).
+/// For the reports that tell new callers from known ones ([`LOOKBACK_REPORTS`]), calls this
+/// long before the period are loaded too (the reports say so).
 pub const LOOKBACK_DAYS: i64 = 30;
+
+/// The reports that need the lookback; the others only need the day before the period (a call
+/// in progress at midnight counts for its part inside the period in the load reports).
+pub const LOOKBACK_REPORTS: &[&str] = &["lines", "repeat"];
+
+/// The days of calls report `name` needs for `opts`'s period: the lookback or the day before,
+/// and after the period the callback window, so a lost call near its end can still be seen
+/// called back.
+pub fn days_needed(name: &str, opts: &ReportOptions) -> (NaiveDate, NaiveDate) {
+    let before = if LOOKBACK_REPORTS.contains(&name) {
+        LOOKBACK_DAYS
+    } else {
+        1
+    };
+    let after = i64::from(opts.callback_window_hours.div_ceil(24));
+    (
+        opts.from - Duration::days(before),
+        opts.to + Duration::days(after),
+    )
+}
 
 pub fn names() -> impl Iterator<Item = &'static str> {
     REPORTS.iter().map(|(n, _, _)| *n)
@@ -25,12 +44,8 @@ pub fn build(reader: &Reader, name: &str, opts: &ReportOptions) -> Result<Report
             names().collect::<Vec<_>>().join(", ")
         );
     }
-    // Before: the lookback; after: the callback window, so a lost call near the end of the
-    // period can still be seen called back.
-    let before = opts.from - Duration::days(LOOKBACK_DAYS);
-    let after = opts.to + Duration::days(i64::from(opts.callback_window_hours.div_ceil(24)));
-    let records = reader.records_between(before, after)?;
-    let calls = calls::group(&records);
+    let (first, last) = days_needed(name, opts);
+    let calls = reader.calls_between(first, last)?;
     match analytics::run(name, &calls, opts) {
         Some(r) => Ok(r),
         None => bail!("report {name:?} is listed but not implemented"),

@@ -117,9 +117,14 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDateTime, Timelike};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::core::record::{Cost, Direction, Record, TimeMeaning};
+
+/// The version of the grouping rules and of [`Call`]'s fields. The store keeps calls grouped per
+/// day under this number (with the package version) and regroups the days stored under another:
+/// bump it with any change that can change a call or add a field.
+pub const MODEL_VERSION: u32 = 1;
 
 /// What a report prints instead of ring times when the layout has none.
 pub const RING_UNKNOWN_NOTICE: &str =
@@ -143,7 +148,7 @@ pub const TRANSFER_FALLBACK_SECS: i64 = 900;
 const CANDIDATES: usize = 16;
 
 /// How a call ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
     /// Somebody talked: an extension, or the outside number a call was forwarded to.
@@ -168,7 +173,7 @@ impl Outcome {
 }
 
 /// Which parts of a call's times are estimates.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Estimates {
     /// The printed time has minutes only: [`Call::end`] is that minute, the true end (and
     /// start) is up to 59 s later.
@@ -184,7 +189,7 @@ pub struct Estimates {
 }
 
 /// Oddities the grouping met.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Note {
     /// A transferred leg whose first leg is not among the records (capture began mid-call).
@@ -200,7 +205,7 @@ pub enum Note {
 }
 
 /// One call: every leg the PBX printed for it, merged.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Call {
     pub direction: Direction,
     /// Incoming: when it began to ring (end - talk - ring of its first legs); outgoing: when it
@@ -262,7 +267,7 @@ pub struct Call {
 }
 
 /// One leg's talk: the extension on the leg and how long it talked there.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LegTalk {
     pub extension: String,
     pub talk_secs: u32,

@@ -5,10 +5,10 @@
 //! calls model, not of the dialects.
 
 use chrono::{NaiveDate, NaiveTime};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Which way the call went, as far as the line tells.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Direction {
     /// From an outside line to an extension.
@@ -47,7 +47,7 @@ impl TimeMeaning {
 }
 
 /// A call charge exactly as printed (amount kept as decimal text: no float rounding).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Cost {
     /// Decimal amount without leading zeros, e.g. `560.00`.
     pub amount: String,

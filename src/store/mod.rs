@@ -3,6 +3,7 @@
 //! One [`Store`] (the writer) owns the read-write connection; readers (web, export) open their
 //! own [`read::Reader`] connections, which WAL lets run while the writer commits.
 
+pub mod call_days;
 pub mod read;
 pub mod schema;
 pub mod writer;
@@ -10,8 +11,9 @@ pub mod writer;
 use crate::core::framer::Line;
 use crate::core::record::Parsed;
 use anyhow::{bail, Context, Result};
+use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension};
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 /// A framed line and the dialect's verdict on it, ready to store.
@@ -30,6 +32,8 @@ pub struct Committed {
     pub records: u64,
     pub headers: u64,
     pub rejects: u64,
+    /// Rows of `call_days` the batch's records made stale (deleted).
+    pub stale_call_days: usize,
 }
 
 pub struct Store {
@@ -58,13 +62,15 @@ fn check_read_only(path: &Path) -> Result<Option<String>> {
 
 /// `YYYY-MM-DD` of a receive time in the box's local time zone (as SQLite's 'localtime').
 pub fn local_day(ms: i64) -> String {
-    chrono::DateTime::from_timestamp_millis(ms)
-        .map(|t| {
-            t.with_timezone(&chrono::Local)
-                .format("%Y-%m-%d")
-                .to_string()
-        })
+    local_date(ms)
+        .map(|d| d.format("%Y-%m-%d").to_string())
         .unwrap_or_default()
+}
+
+/// The date of a receive time in the box's local time zone.
+pub fn local_date(ms: i64) -> Option<NaiveDate> {
+    chrono::DateTime::from_timestamp_millis(ms)
+        .map(|t| t.with_timezone(&chrono::Local).date_naive())
 }
 
 /// Corrupt, or not a database at all: the cases where moving the file aside is right.
@@ -303,6 +309,18 @@ impl Store {
             for (at, kind, detail) in events {
                 ev.execute(params![at, kind, detail])?;
             }
+            // Records without a date are grouped by their receive date (see read.rs).
+            let days: BTreeSet<NaiveDate> = batch
+                .iter()
+                .filter_map(|item| match item.parsed {
+                    Parsed::Record { record, .. } => {
+                        Some(record.date.or_else(|| local_date(item.received_ms)))
+                    }
+                    _ => None,
+                })
+                .flatten()
+                .collect();
+            out.stale_call_days = call_days::invalidate(&tx, &days)?;
         }
         tx.commit()?;
         if batch.is_empty() {
@@ -318,6 +336,26 @@ impl Store {
             params![at_ms, kind, detail],
         )?;
         Ok(())
+    }
+
+    /// Days whose calls should be grouped and stored, newest first ([`call_days::pending`]).
+    pub fn pending_call_days(&self, today: NaiveDate) -> Result<Vec<NaiveDate>> {
+        call_days::pending(&self.conn, today)
+    }
+
+    /// Group and store one day's calls ([`call_days::build`]); returns how many calls.
+    pub fn build_call_day(&self, day: NaiveDate) -> Result<usize> {
+        call_days::build(&self.conn, day)
+    }
+
+    /// Group and store every pending day (after an import). Returns (days, calls).
+    pub fn build_call_days(&self, today: NaiveDate) -> Result<(usize, usize)> {
+        let days = self.pending_call_days(today)?;
+        let mut calls = 0;
+        for d in &days {
+            calls += self.build_call_day(*d)?;
+        }
+        Ok((days.len(), calls))
     }
 
     pub fn last_seq(&self) -> Result<i64> {

@@ -1,5 +1,6 @@
 //! Read-only queries for the web page and the CLI export, on their own connection.
 
+use crate::core::calls::Call;
 use crate::core::record::{Cost, Direction, Record, TimeMeaning};
 use anyhow::{Context, Result};
 use chrono::{NaiveDate, NaiveTime};
@@ -171,38 +172,21 @@ impl Reader {
         &self,
         from: NaiveDate,
         to: NaiveDate,
-        mut f: impl FnMut(&CallRow) -> Result<()>,
+        f: impl FnMut(&CallRow) -> Result<()>,
     ) -> Result<u64> {
-        // Two range lookups rather than one coalesce(), so the date index serves both.
-        let mut st = self.conn.prepare_cached(&format!(
-            "SELECT * FROM (
-                 SELECT {CALL_COLUMNS} WHERE r.call_date BETWEEN ?1 AND ?2
-                 UNION ALL
-                 SELECT {CALL_COLUMNS} WHERE r.call_date IS NULL
-                     AND date(l.received_at / 1000, 'unixepoch', 'localtime') BETWEEN ?1 AND ?2)
-             ORDER BY 1"
-        ))?;
-        let mut rows = st.query([
-            from.format("%Y-%m-%d").to_string(),
-            to.format("%Y-%m-%d").to_string(),
-        ])?;
-        let mut n = 0;
-        while let Some(r) = rows.next()? {
-            f(&call_row(r)?)?;
-            n += 1;
-        }
-        Ok(n)
+        for_each_call_on(&self.conn, from, to, f)
     }
 
     /// The parsed records whose PBX date is within `from..=to`, in print (seq) order, as the
     /// calls model takes them. Records without a date (`**`) come by their receive date.
     pub fn records_between(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<(i64, Record)>> {
-        let mut out = Vec::new();
-        self.for_each_call(from, to, |row| {
-            out.push((row.seq, row.to_record()));
-            Ok(())
-        })?;
-        Ok(out)
+        records_between_on(&self.conn, from, to)
+    }
+
+    /// The calls that started in `from..=to`, from the per-day table where it holds them and
+    /// grouped from the records for the other days (see [`super::call_days`]).
+    pub fn calls_between(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<Call>> {
+        super::call_days::calls_between(&self.conn, from, to)
     }
 
     /// The most recent lines that could not be read, newest first.
@@ -231,6 +215,48 @@ impl Reader {
         let rows = st.query_map([limit as i64], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
+}
+
+/// [`Reader::for_each_call`] on any connection (the store thread groups days with it too).
+pub(crate) fn for_each_call_on(
+    conn: &Connection,
+    from: NaiveDate,
+    to: NaiveDate,
+    mut f: impl FnMut(&CallRow) -> Result<()>,
+) -> Result<u64> {
+    // Two range lookups rather than one coalesce(), so the date index serves both.
+    let mut st = conn.prepare_cached(&format!(
+        "SELECT * FROM (
+             SELECT {CALL_COLUMNS} WHERE r.call_date BETWEEN ?1 AND ?2
+             UNION ALL
+             SELECT {CALL_COLUMNS} WHERE r.call_date IS NULL
+                 AND date(l.received_at / 1000, 'unixepoch', 'localtime') BETWEEN ?1 AND ?2)
+         ORDER BY 1"
+    ))?;
+    let mut rows = st.query([
+        from.format("%Y-%m-%d").to_string(),
+        to.format("%Y-%m-%d").to_string(),
+    ])?;
+    let mut n = 0;
+    while let Some(r) = rows.next()? {
+        f(&call_row(r)?)?;
+        n += 1;
+    }
+    Ok(n)
+}
+
+/// [`Reader::records_between`] on any connection.
+pub(crate) fn records_between_on(
+    conn: &Connection,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<(i64, Record)>> {
+    let mut out = Vec::new();
+    for_each_call_on(conn, from, to, |row| {
+        out.push((row.seq, row.to_record()));
+        Ok(())
+    })?;
+    Ok(out)
 }
 
 impl CallRow {

@@ -71,6 +71,16 @@ pub const MIGRATIONS: &[&str] = &[
         FROM raw_lines GROUP BY 1, 2;
     CREATE INDEX raw_lines_rejects ON raw_lines(seq) WHERE kind = 'reject';
     "#,
+    // 3: calls grouped per day, so a report does not regroup a month of records (see
+    // store/call_days.rs); built by the store thread, so an upgraded box starts empty.
+    r#"
+    CREATE TABLE call_days (
+        day     TEXT PRIMARY KEY,            -- YYYY-MM-DD: the calls that started that day
+        version TEXT NOT NULL,               -- smdrbox version/calls model version that grouped them
+        calls   INTEGER NOT NULL,            -- how many
+        data    BLOB NOT NULL                -- postcard-encoded calls, in the order of their first part
+    );
+    "#,
 ];
 
 pub fn migrate(conn: &mut Connection) -> rusqlite::Result<u32> {

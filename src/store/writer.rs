@@ -25,6 +25,73 @@ const RETRY_MAX: Duration = Duration::from_secs(10);
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(15);
 /// A quiet box folds its WAL into the database this often.
 const CHECKPOINT_EVERY: Duration = Duration::from_secs(600);
+/// How often to look for days whose calls should be grouped and stored (a new day settles
+/// once a day; a commit that makes a stored day stale asks for a look at once).
+const CALL_DAYS_SCAN_EVERY: Duration = Duration::from_secs(600);
+
+/// Grouping settled days into `call_days` (see store/call_days.rs), one day at a time between
+/// batches, so capture never waits long on it.
+struct CallDaysWork {
+    queue: Vec<chrono::NaiveDate>,
+    next_scan: Instant,
+    /// Said once per catch-up, so a box upgraded with a year of records logs two lines.
+    announced: bool,
+}
+
+impl CallDaysWork {
+    fn new() -> CallDaysWork {
+        CallDaysWork {
+            queue: Vec::new(),
+            next_scan: Instant::now(),
+            announced: false,
+        }
+    }
+
+    fn step(&mut self, store: &Store) {
+        if self.queue.is_empty() {
+            if Instant::now() < self.next_scan {
+                return;
+            }
+            self.next_scan = Instant::now() + CALL_DAYS_SCAN_EVERY;
+            match store.pending_call_days(chrono::Local::now().date_naive()) {
+                // Oldest last: the queue is newest first and popped from the end, so reverse
+                // it to group the newest (most asked for) days first.
+                Ok(mut days) => {
+                    days.reverse();
+                    if days.len() > 7 {
+                        tracing::info!("grouping the calls of {} days for the reports", days.len());
+                        self.announced = true;
+                    }
+                    self.queue = days;
+                }
+                Err(e) => {
+                    tracing::warn!("looking for days to group: {e:#}");
+                    return;
+                }
+            }
+        }
+        let Some(day) = self.queue.pop() else {
+            return;
+        };
+        let start = Instant::now();
+        match store.build_call_day(day) {
+            Ok(n) => tracing::debug!("grouped {n} calls of {day} in {:?}", start.elapsed()),
+            Err(e) => {
+                // Reports group the day themselves meanwhile; try again at the next scan.
+                tracing::warn!("grouping the calls of {day}: {e:#}");
+                self.queue.clear();
+            }
+        }
+        if self.queue.is_empty() && self.announced {
+            tracing::info!("calls of every settled day grouped");
+            self.announced = false;
+        }
+    }
+
+    fn stale(&mut self) {
+        self.next_scan = Instant::now();
+    }
+}
 
 /// Opens the database at `db` (retrying while it cannot: capture goes on into the ring
 /// meanwhile), then runs until the ring is closed and drained. Returns the last committed
@@ -43,6 +110,7 @@ pub fn run(
     let mut last_checkpoint = Instant::now();
     let mut dirty = false;
     let mut closing: Option<Instant> = None;
+    let mut call_days = CallDaysWork::new();
     loop {
         let batch: Batch = ring.take_batch(opts.max_batch, opts.interval, true);
         let parsed: Vec<Parsed> = batch
@@ -91,6 +159,9 @@ pub fn run(
                             c.rejects
                         );
                         dirty = true;
+                        if c.stale_call_days > 0 {
+                            call_days.stale();
+                        }
                         break;
                     }
                     Err(e) => {
@@ -127,6 +198,10 @@ pub fn run(
         }
         if batch.closed {
             break;
+        }
+        // Only while the lines keep up: a full batch means the ring has more waiting.
+        if batch.entries.len() < opts.max_batch {
+            call_days.step(&store);
         }
     }
     if let Err(e) = store.checkpoint() {
