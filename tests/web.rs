@@ -1,5 +1,7 @@
 //! The web server over real HTTP on loopback, with a real SQLite file.
 
+mod common;
+
 use chrono::{NaiveDate, NaiveTime};
 use smdrbox::core::framer::{Line, LineBuf};
 use smdrbox::core::health::{LinkState, RingStats, Snapshot};
@@ -10,8 +12,8 @@ use smdrbox::web;
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::path::Path;
-use std::sync::Arc;
-use std::time::Duration;
+use std::sync::{mpsc, Arc};
+use std::time::{Duration, Instant};
 
 struct Resp {
     status: u16,
@@ -437,5 +439,122 @@ fn panic_in_a_page_answers_500_and_keeps_serving() {
     assert_eq!(r.status, 200);
     assert!(r.body.contains("0612345678"));
     assert_eq!(get(addr, "/healthz").status, 500);
+    web.stop();
+}
+
+#[test]
+fn reports_are_computed_off_the_web_thread_at_most_two_at_once() {
+    let tb = common::TestBox::new("", "");
+    std::fs::create_dir_all(tb.db.parent().unwrap()).unwrap();
+    fill_db(&tb.db);
+    // A debug-build-only hook: every report waits 5 s before it is built.
+    let daemon =
+        common::Daemon::start_with_env(&tb.config, &[("SMDRBOX_TEST_REPORT_DELAY_MS", "5000")]);
+    let addr: SocketAddr = daemon.addr.parse().unwrap();
+
+    // Three reports at once: two are computed, the third is told to come back.
+    let q = "?from=2024-05-01&to=2024-05-31";
+    let (tx, rx) = mpsc::channel();
+    for path in [
+        format!("/reports/summary{q}"),
+        format!("/reports/summary.csv{q}"),
+        format!("/reports/lost.json{q}"),
+    ] {
+        let tx = tx.clone();
+        std::thread::spawn(move || {
+            let r = get(addr, &path);
+            tx.send((path, r)).unwrap();
+        });
+    }
+    let (path, busy) = rx.recv_timeout(Duration::from_secs(10)).unwrap();
+    assert_eq!(busy.status, 503, "{path}: {}", busy.body);
+    assert_eq!(
+        busy.body,
+        "two reports are being computed; try again in a moment\n"
+    );
+    assert_eq!(busy.header("Retry-After"), Some("5"));
+
+    // Meanwhile the pages answer at once, and the two reports are still being computed.
+    let started = Instant::now();
+    for page in ["/", "/api/status", "/calls"] {
+        let r = get(addr, page);
+        assert_eq!(r.status, 200, "{page}: {}", r.body);
+    }
+    let r = get(addr, "/healthz");
+    assert!(matches!(r.status, 200 | 503), "{}", r.body);
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "pages took {:?} while reports were computed",
+        started.elapsed()
+    );
+    assert!(rx.try_recv().is_err(), "a report finished before its delay");
+
+    // Then the two reports arrive, rendered as before.
+    for _ in 0..2 {
+        let (path, r) = rx.recv_timeout(Duration::from_secs(30)).unwrap();
+        assert_eq!(r.status, 200, "{path}: {}", r.body);
+        if path.contains(".csv") {
+            assert_eq!(r.header("Content-Type"), Some("text/csv; charset=utf-8"));
+            assert_eq!(
+                r.header("Content-Disposition"),
+                Some("attachment; filename=\"smdrbox-summary-2024-05-01-2024-05-31.csv\"")
+            );
+        } else if path.contains(".json") {
+            assert_eq!(r.header("Content-Type"), Some("application/json"));
+            let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+            assert!(v.to_string().contains("2024-05-31"), "{v}");
+        } else {
+            assert_eq!(r.header("Content-Type"), Some("text/html; charset=utf-8"));
+            assert!(r.body.contains("2024-05-01 to 2024-05-31"), "{}", r.body);
+        }
+    }
+
+    // Checked on the web thread, as before: no thread, no wait.
+    let r = get(addr, "/reports/nonsense");
+    assert_eq!((r.status, r.body.as_str()), (404, "no such report\n"));
+    let r = get(addr, "/reports/summary?from=2024-05-31&to=2024-05-01");
+    assert_eq!(r.status, 400);
+    assert_eq!(r.body, "from 2024-05-31 is after to 2024-05-01\n");
+    daemon.stop();
+}
+
+#[test]
+fn panic_in_a_report_answers_500_and_frees_its_slot() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("smdr.db");
+    fill_db(&db);
+    // The options closure runs on the report thread: make it blow up.
+    let options: web::ReportOptionsFn = Arc::new(
+        |_: NaiveDate, _: NaiveDate| -> smdrbox::core::analytics::ReportOptions {
+            panic!("test panic in report options")
+        },
+    );
+    let snap = snapshot(LinkState::Up, "open");
+    let web = web::start_with_reports(
+        "127.0.0.1:0".parse().unwrap(),
+        db,
+        Arc::new(move || snap.clone()),
+        options,
+    )
+    .unwrap();
+    let addr = web.addr();
+    // More reports than slots, one after another: each panic frees its slot.
+    for _ in 0..4 {
+        let mut r = get(addr, "/reports/summary?from=2024-05-01&to=2024-05-31");
+        // The slot is freed just after the answer is sent: the next request may be a moment
+        // early.
+        for _ in 0..50 {
+            if r.status != 503 {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+            r = get(addr, "/reports/summary?from=2024-05-01&to=2024-05-31");
+        }
+        assert_eq!(r.status, 500, "{}", r.body);
+        assert!(r.body.contains("internal error"), "{}", r.body);
+    }
+    let r = get(addr, "/calls");
+    assert_eq!(r.status, 200);
+    assert!(r.body.contains("0612345678"));
     web.stop();
 }

@@ -2,16 +2,18 @@
 //! office, `/api/status` and `/healthz` for machines.
 //!
 //! tiny_http on one thread that answers requests one at a time with its own read-only
-//! database connection, so a slow page or a big download never blocks capture. The in-memory
-//! state comes from the `snapshot` closure; the clock is read here, at the edge, and passed to
-//! the pure page renderers.
+//! database connection, so a slow page or a big download never blocks capture. Reports and
+//! downloads, which can take seconds, are answered from threads of their own (at most two of
+//! each, see [`Slots`]), so the status page keeps answering meanwhile. The in-memory state
+//! comes from the `snapshot` closure; the clock is read here, at the edge, and passed to the
+//! pure page renderers.
 
 pub mod fmt;
 pub mod pages;
 pub mod report_pages;
 pub mod svg;
 
-use crate::core::analytics::ReportOptions;
+use crate::core::analytics::{Report, ReportOptions};
 use crate::core::health::{judge, Level, Snapshot, Verdict};
 use crate::export;
 use crate::store::read::{DbCounts, Reader};
@@ -23,12 +25,12 @@ use serde::Serialize;
 use std::borrow::Cow;
 use std::net::{SocketAddr, TcpListener};
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::Duration;
-use tiny_http::{Header, Method, Response, Server};
+use tiny_http::{Header, Method, Request, Response, Server};
 
 /// How many calls `/calls` shows, and how many rejects and events the status page lists.
 const LATEST_CALLS: usize = 100;
@@ -125,63 +127,120 @@ fn serve(server: &Server, stopping: &AtomicBool, app: &mut App) {
         let url = rq.url().to_string();
         // A bug in one page must not take the web thread (or the daemon) down with it. The
         // reader is dropped after a panic since its state is unknown.
-        let mut reply = match catch_unwind(AssertUnwindSafe(|| app.handle(&method, &url))) {
-            Ok(r) => r,
+        let answer = match catch_unwind(AssertUnwindSafe(|| app.handle(&method, &url))) {
+            Ok(a) => a,
             Err(_) => {
                 tracing::error!("web: panic while answering {method} {url}");
                 app.reader = None;
-                Reply::text(500, "internal error; see the box's log\n")
+                Answer::Now(internal_error())
             }
         };
-        tracing::debug!("web: {method} {url} -> {}", reply.status);
-        match reply.stream.take() {
-            // A download is sent from its own thread, so a slow client never holds up the
-            // status page; at most MAX_DOWNLOADS at once.
-            Some(body) => {
-                let response = reply.into_response().with_data(body, None);
-                let spawned = std::thread::Builder::new()
-                    .name("web-download".into())
-                    .spawn(move || {
-                        let _slot = DownloadSlot;
-                        if let Err(e) = rq.respond(response) {
-                            tracing::debug!("web: sending {url}: {e}");
-                        }
-                    });
-                if let Err(e) = spawned {
-                    DOWNLOADS.fetch_sub(1, Ordering::SeqCst);
-                    tracing::warn!("web: cannot start a download thread: {e}");
-                }
-            }
-            None => {
-                if let Err(e) = rq.respond(reply.into_response()) {
-                    tracing::debug!("web: answering {url}: {e}");
-                }
-            }
+        match answer {
+            Answer::Now(reply) => send(rq, reply, &method, &url),
+            Answer::Off(job) => job.spawn(rq, method, url),
         }
     }
 }
 
-/// Downloads being sent now.
-static DOWNLOADS: AtomicUsize = AtomicUsize::new(0);
-const MAX_DOWNLOADS: usize = 2;
+fn internal_error() -> Reply {
+    Reply::text(500, "internal error; see the box's log\n")
+}
 
-/// Frees a download slot when the sending thread ends, however it ends.
-struct DownloadSlot;
-
-impl Drop for DownloadSlot {
-    fn drop(&mut self) {
-        DOWNLOADS.fetch_sub(1, Ordering::SeqCst);
+/// Send `reply` to `rq`: its body, or its stream chunk by chunk.
+fn send(rq: Request, mut reply: Reply, method: &Method, url: &str) {
+    tracing::debug!("web: {method} {url} -> {}", reply.status);
+    let sent = match reply.stream.take() {
+        Some(body) => rq.respond(reply.into_response().with_data(body, None)),
+        None => rq.respond(reply.into_response()),
+    };
+    if let Err(e) = sent {
+        tracing::debug!("web: answering {url}: {e}");
     }
 }
 
-/// Take a download slot, or None when MAX_DOWNLOADS are already being sent.
-fn take_download_slot() -> Option<()> {
-    DOWNLOADS
-        .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| {
-            (n < MAX_DOWNLOADS).then_some(n + 1)
-        })
-        .ok()
-        .map(|_| ())
+/// What the web thread does with a request.
+enum Answer {
+    /// Answer now, from the web thread.
+    Now(Reply),
+    /// Answer from a thread of its own: the request may take seconds.
+    Off(Job),
+}
+
+impl From<Reply> for Answer {
+    fn from(r: Reply) -> Answer {
+        Answer::Now(r)
+    }
+}
+
+/// Slow work (building a report, sending a download) and the slot it holds until answered.
+struct Job {
+    thread: &'static str,
+    slot: Slot,
+    work: Box<dyn FnOnce() -> Reply + Send>,
+}
+
+impl Job {
+    /// Run the work on a thread named `thread`, which sends the reply and then frees the slot.
+    fn spawn(self, rq: Request, method: Method, url: String) {
+        let Job { thread, slot, work } = self;
+        let spawned = std::thread::Builder::new()
+            .name(thread.into())
+            .spawn(move || {
+                let _slot = slot;
+                // As on the web thread: a panic answers 500 and the daemon goes on.
+                let reply = catch_unwind(AssertUnwindSafe(work)).unwrap_or_else(|_| {
+                    tracing::error!("web: panic while answering {method} {url}");
+                    internal_error()
+                });
+                send(rq, reply, &method, &url);
+            });
+        if let Err(e) = spawned {
+            // The closure is dropped: its slot is freed and tiny_http answers the request 500.
+            tracing::warn!("web: cannot start a {thread} thread: {e}");
+        }
+    }
+}
+
+/// At most this many downloads being sent, and reports being computed, at once: each holds a
+/// thread and a database connection, and a report the period's calls in memory.
+const MAX_DOWNLOADS: usize = 2;
+const MAX_REPORTS: usize = 2;
+static DOWNLOADS: Slots = Slots::new(MAX_DOWNLOADS);
+static REPORTS: Slots = Slots::new(MAX_REPORTS);
+
+/// A counter of busy worker threads of one kind, bounded by `max`.
+struct Slots {
+    busy: AtomicUsize,
+    max: usize,
+}
+
+impl Slots {
+    const fn new(max: usize) -> Slots {
+        Slots {
+            busy: AtomicUsize::new(0),
+            max,
+        }
+    }
+
+    /// Take a slot, or None when `max` are busy.
+    fn take(&'static self) -> Option<Slot> {
+        self.busy
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| {
+                (n < self.max).then_some(n + 1)
+            })
+            .ok()
+            .map(|_| Slot(self))
+    }
+}
+
+/// A taken slot, freed when dropped: when its thread ends, however it ends, or when the thread
+/// could not be started.
+struct Slot(&'static Slots);
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        self.0.busy.fetch_sub(1, Ordering::SeqCst);
+    }
 }
 
 /// A response as plain data (status, type, body, extra headers), or a streamed body.
@@ -190,7 +249,7 @@ struct Reply {
     content_type: &'static str,
     body: Vec<u8>,
     headers: Vec<(&'static str, String)>,
-    /// Sent instead of `body`, chunk by chunk, by a download thread.
+    /// Sent instead of `body`, chunk by chunk, by a download's [`Job`].
     stream: Option<std::io::PipeReader>,
 }
 
@@ -268,44 +327,38 @@ impl App {
                 Ok(v)
             }
             Err(e) => {
-                // Before the store thread has checked and migrated the database, a reader
-                // may find no schema yet: expected at start, not worth a warning.
-                if (self.snapshot)().store_open {
-                    tracing::warn!("web: reading {}: {e:#}", self.db_path.display());
-                } else {
-                    tracing::debug!("web: reading {}: {e:#}", self.db_path.display());
-                }
+                log_read_error(&self.snapshot, &self.db_path, &e);
                 Err(format!("{e:#}"))
             }
         }
     }
 
-    fn handle(&mut self, method: &Method, url: &str) -> Reply {
+    fn handle(&mut self, method: &Method, url: &str) -> Answer {
         let (path, query) = url.split_once('?').unwrap_or((url, ""));
         let known = matches!(
             path,
             "/" | "/calls" | "/export.csv" | "/api/status" | "/healthz" | "/reports"
         ) || path.starts_with("/reports/");
         if !known {
-            return Reply::text(404, "not found\n");
+            return Reply::text(404, "not found\n").into();
         }
         if !matches!(method, Method::Get | Method::Head) {
             let mut r = Reply::text(405, "method not allowed: use GET\n");
             r.headers.push(("Allow", "GET, HEAD".into()));
-            return r;
+            return r.into();
         }
         let ctx = Ctx {
             now_ms: Local::now().timestamp_millis(),
             tz: Local,
         };
-        match path {
+        let reply = match path {
             "/" => self.status(&ctx),
             "/calls" => {
                 let calls = self.with_reader(|r| r.latest_calls(LATEST_CALLS));
                 let code = if calls.is_ok() { 200 } else { 503 };
                 Reply::html(code, pages::calls_page(&ctx, &calls))
             }
-            "/export.csv" => self.export(&ctx, query),
+            "/export.csv" => return self.export(&ctx, query),
             "/api/status" => self.api(&ctx),
             "/healthz" => self.healthz(&ctx),
             "/reports" => match export::parse_period(
@@ -316,8 +369,9 @@ impl App {
                 Ok((from, to)) => Reply::html(200, report_pages::index_page(from, to)),
                 Err(e) => Reply::text(400, format!("{e}\n")),
             },
-            _ => self.report(&ctx, path, query),
-        }
+            _ => return self.report(&ctx, path, query),
+        };
+        reply.into()
     }
 
     fn status(&mut self, ctx: &Ctx<Local>) -> Reply {
@@ -336,22 +390,22 @@ impl App {
         Reply::html(200, pages::status_page(ctx, &snap, &verdict, &db, &path))
     }
 
-    fn export(&mut self, ctx: &Ctx<Local>, query: &str) -> Reply {
+    fn export(&mut self, ctx: &Ctx<Local>, query: &str) -> Answer {
         let from = query_param(query, "from");
         let to = query_param(query, "to");
         let (from, to) = match export::parse_period(from.as_deref(), to.as_deref(), ctx.today()) {
             Ok(p) => p,
-            Err(e) => return Reply::text(400, format!("{e}\n")),
+            Err(e) => return Reply::text(400, format!("{e}\n")).into(),
         };
         // Streamed from a thread with its own connection through a pipe: memory stays small
         // however many calls the period holds.
         let reader = match Reader::open(&self.db_path) {
             Ok(r) => r,
-            Err(e) => return Reply::text(503, format!("database unavailable: {e:#}\n")),
+            Err(e) => return Reply::text(503, format!("database unavailable: {e:#}\n")).into(),
         };
-        if take_download_slot().is_none() {
-            return Reply::text(503, "two downloads are running; try again in a moment\n");
-        }
+        let Some(slot) = DOWNLOADS.take() else {
+            return Reply::text(503, "two downloads are running; try again in a moment\n").into();
+        };
         let started = std::io::pipe()
             .map_err(anyhow::Error::from)
             .and_then(|(rx, tx)| {
@@ -374,25 +428,33 @@ impl App {
                     format!("attachment; filename=\"smdrbox-calls-{from}-{to}.csv\""),
                 ));
                 r.stream = Some(rx);
-                r
+                // Sent from its own thread, so a slow client never holds up the status page.
+                Answer::Off(Job {
+                    thread: "web-download",
+                    slot,
+                    work: Box::new(move || r),
+                })
             }
-            Err(e) => {
-                DOWNLOADS.fetch_sub(1, Ordering::SeqCst);
-                Reply::text(503, format!("cannot start the download: {e:#}\n"))
-            }
+            Err(e) => Reply::text(503, format!("cannot start the download: {e:#}\n")).into(),
         }
     }
 
-    /// `/reports/NAME`, `/reports/NAME.csv`, `/reports/NAME.json`.
-    fn report(&mut self, ctx: &Ctx<Local>, path: &str, query: &str) -> Reply {
+    /// `/reports/NAME`, `/reports/NAME.csv`, `/reports/NAME.json`: checked here, built and
+    /// rendered on a report thread with its own connection, since a big period takes seconds.
+    fn report(&mut self, ctx: &Ctx<Local>, path: &str, query: &str) -> Answer {
         let name = path.trim_start_matches("/reports/");
         let (name, format) = match name.rsplit_once('.') {
             Some((n, f)) => (n, f),
             None => (name, "html"),
         };
-        if !crate::reports::names().any(|n| n == name) || !matches!(format, "html" | "csv" | "json")
-        {
-            return Reply::text(404, "no such report\n");
+        let format = match format {
+            "html" => Format::Html,
+            "csv" => Format::Csv,
+            "json" => Format::Json,
+            _ => return Reply::text(404, "no such report\n").into(),
+        };
+        if !crate::reports::names().any(|n| n == name) {
+            return Reply::text(404, "no such report\n").into();
         }
         let (from, to) = match export::parse_period(
             query_param(query, "from").as_deref(),
@@ -400,32 +462,37 @@ impl App {
             ctx.today(),
         ) {
             Ok(p) => p,
-            Err(e) => return Reply::text(400, format!("{e}\n")),
+            Err(e) => return Reply::text(400, format!("{e}\n")).into(),
         };
-        let opts = (self.report_options)(from, to);
-        let report = match self.with_reader(|r| crate::reports::build(r, name, &opts)) {
-            Ok(r) => r,
-            Err(e) => return Reply::text(503, format!("report unavailable: {e}\n")),
+        let Some(slot) = REPORTS.take() else {
+            let mut r = Reply::text(
+                503,
+                "two reports are being computed; try again in a moment\n",
+            );
+            r.headers.push(("Retry-After", "5".into()));
+            return r.into();
         };
-        match format {
-            "csv" => {
-                let mut body = Vec::new();
-                if let Err(e) = crate::reports::write_csv(&report, &mut body) {
-                    return Reply::text(500, format!("{e:#}\n"));
-                }
-                let mut r = Reply::new(200, "text/csv; charset=utf-8", body);
-                r.headers.push((
-                    "Content-Disposition",
-                    format!("attachment; filename=\"smdrbox-{name}-{from}-{to}.csv\""),
-                ));
-                r
+        let name = name.to_string();
+        let db_path = self.db_path.clone();
+        let (snapshot, options) = (self.snapshot.clone(), self.report_options.clone());
+        let work = move || {
+            #[cfg(debug_assertions)]
+            test_report_delay();
+            let opts = options(from, to);
+            let built = Reader::open(&db_path).and_then(|reader| {
+                crate::reports::build(&reader, &name, &opts)
+                    .inspect_err(|e| log_read_error(&snapshot, &db_path, e))
+            });
+            match built {
+                Ok(report) => render_report(&report, &name, format, from, to),
+                Err(e) => Reply::text(503, format!("report unavailable: {e:#}\n")),
             }
-            "json" => match serde_json::to_vec_pretty(&report) {
-                Ok(j) => Reply::new(200, "application/json", j),
-                Err(e) => Reply::text(500, format!("{e}\n")),
-            },
-            _ => Reply::html(200, report_pages::report_page(&report)),
-        }
+        };
+        Answer::Off(Job {
+            thread: "web-report",
+            slot,
+            work: Box::new(work),
+        })
     }
 
     fn api(&mut self, ctx: &Ctx<Local>) -> Reply {
@@ -454,6 +521,62 @@ impl App {
         } else {
             Reply::text(200, "ok\n")
         }
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Format {
+    Html,
+    Csv,
+    Json,
+}
+
+fn render_report(
+    report: &Report,
+    name: &str,
+    format: Format,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Reply {
+    match format {
+        Format::Csv => {
+            let mut body = Vec::new();
+            if let Err(e) = crate::reports::write_csv(report, &mut body) {
+                return Reply::text(500, format!("{e:#}\n"));
+            }
+            let mut r = Reply::new(200, "text/csv; charset=utf-8", body);
+            r.headers.push((
+                "Content-Disposition",
+                format!("attachment; filename=\"smdrbox-{name}-{from}-{to}.csv\""),
+            ));
+            r
+        }
+        Format::Json => match serde_json::to_vec_pretty(report) {
+            Ok(j) => Reply::new(200, "application/json", j),
+            Err(e) => Reply::text(500, format!("{e}\n")),
+        },
+        Format::Html => Reply::html(200, report_pages::report_page(report)),
+    }
+}
+
+/// Test-only hook: a debug build waits `SMDRBOX_TEST_REPORT_DELAY_MS` milliseconds before each
+/// report, so tests/web.rs can keep report threads busy without a big database. Release builds
+/// do not contain it.
+#[cfg(debug_assertions)]
+fn test_report_delay() {
+    let ms = std::env::var("SMDRBOX_TEST_REPORT_DELAY_MS").ok();
+    if let Some(ms) = ms.and_then(|v| v.parse().ok()) {
+        std::thread::sleep(Duration::from_millis(ms));
+    }
+}
+
+/// Before the store thread has checked and migrated the database, a reader may find no schema
+/// yet: expected at start, not worth a warning.
+fn log_read_error(snapshot: &SnapshotFn, db_path: &Path, e: &anyhow::Error) {
+    if snapshot().store_open {
+        tracing::warn!("web: reading {}: {e:#}", db_path.display());
+    } else {
+        tracing::debug!("web: reading {}: {e:#}", db_path.display());
     }
 }
 
