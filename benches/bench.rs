@@ -1440,7 +1440,7 @@ const BIG_SCALE: f64 = 3.81;
 /// service levels sets.
 const BIG_LAYOUT: Layout = Layout::C;
 /// Part of the cached database's name: bump it whenever the generation changes.
-const BIG_VERSION: u32 = 1;
+const BIG_VERSION: u32 = 2;
 /// A report is asked for once only when its first request takes longer than this (its time is
 /// CPU work on the same data each time; runs differ by a few percent).
 const SLOW_REPORT: Duration = Duration::from_secs(5);
@@ -1538,6 +1538,18 @@ fn big_year_db(t: &mut Table) -> BigDb {
                 "built by this run"
             },
             big.meta["threads"].as_u64().unwrap_or(0)
+        ),
+    );
+    t.add(
+        Section::Big,
+        "busy year: grouping the call days",
+        num(big.meta["call_days_secs"].as_f64().unwrap_or(0.0)),
+        "s",
+        format!(
+            "part of the generation: Store::build_call_days, {} days, {} calls, one thread \
+             (what a box upgraded with this year's records does once, between batches)",
+            count(big.n("call_days")),
+            count(big.n("call_days_calls")),
         ),
     );
     big
@@ -1652,6 +1664,7 @@ fn generate_big_year(path: &Path) -> serde_json::Value {
     let mut totals = [0u64; 4]; // lines, records, rejects, calls
                                 // (calls, days) by weekday, Saturday, Sunday.
     let mut by_type = [(0u64, 0u64); 3];
+    let mut grouping = (0usize, 0usize, 0f64); // days, calls, seconds
     std::thread::scope(|s| {
         for _ in 0..threads {
             let (tx, next, dates) = (tx.clone(), &next, &dates);
@@ -1709,6 +1722,16 @@ fn generate_big_year(path: &Path) -> serde_json::Value {
                 }
             }
         }
+        // As `smdrbox import` does at its end and the daemon's store thread between batches.
+        let started = Instant::now();
+        let (days, calls) = store
+            .build_call_days(yesterday + chrono::Days::new(1))
+            .expect("grouping the call days");
+        grouping = (days, calls, started.elapsed().as_secs_f64());
+        eprintln!(
+            "bench: busy year: grouped {calls} calls of {days} days in {:.0} s",
+            grouping.2
+        );
         store.checkpoint().expect("checkpoint");
     });
     std::fs::rename(&partial, path).expect("renaming the finished database");
@@ -1728,6 +1751,9 @@ fn generate_big_year(path: &Path) -> serde_json::Value {
         "sunday_calls": avg(by_type[2]),
         "secs": secs,
         "threads": threads,
+        "call_days": grouping.0,
+        "call_days_calls": grouping.1,
+        "call_days_secs": grouping.2,
     })
 }
 
@@ -1764,12 +1790,12 @@ fn big_year(t: &mut Table, big: &BigDb) {
     t.add(
         Section::Big,
         "busy year: daemon start until the page answers",
-        num(listening.as_secs_f64()),
-        "s",
+        num(ms(listening)),
+        "ms",
         format!(
-            "from spawning smdrbox run to its 'listening' log line{}: the daemon opens the \
-             database (PRAGMA quick_check reads all {} MiB) before it serves the page or reads \
-             the port; first commit after {} s",
+            "from spawning smdrbox run to its 'listening' log line{}: the page and the port \
+             come first; the store thread opens the database meanwhile (PRAGMA quick_check \
+             reads all {} MiB) and commits for the first time after {} s",
             if evicted {
                 ", the database's pages first dropped from the page cache (posix_fadvise \
                  DONTNEED), as after a boot"
@@ -1822,7 +1848,7 @@ fn big_year(t: &mut Table, big: &BigDb) {
     let hwm_reports = d.vm_hwm_kib();
     let rss_after = d.vm_rss_kib();
     let (status_after, _) = d.get("/");
-    // The status page asked for while a report is being computed (one web thread serves all).
+    // The status page asked for while a report is being computed.
     let slowest = names
         .iter()
         .zip(&costs)
@@ -1925,11 +1951,11 @@ fn big_year(t: &mut Table, big: &BigDb) {
     t.add(
         Section::Big,
         "busy year: GET / during a report",
-        num(during.as_secs_f64()),
-        "s",
+        num(ms(during)),
+        "ms",
         format!(
             "GET / sent 0.5 s after GET /reports/{slowest}.json (the slowest above) on another \
-             connection: the daemon's one web thread answers it when the report is done"
+             connection (reports are computed on threads of their own)"
         ),
     );
     report_phases(t, big, from, to, trunks);
@@ -2090,81 +2116,70 @@ fn report_phases(t: &mut Table, big: &BigDb, from: NaiveDate, to: NaiveDate, tru
     let mut opts = ReportOptions::new(from, to);
     opts.trunk_count = Some(trunks);
     let reader = smdrbox::store::read::Reader::open(&big.path).expect("open reader");
-    let before = from - chrono::Duration::days(smdrbox::reports::LOOKBACK_DAYS);
-    let after = to + chrono::Duration::days(i64::from(opts.callback_window_hours.div_ceil(24)));
-    // The query of `store::read::Reader::for_each_call`, copied, stepped through without
-    // reading a column: SQLite's share of the loading.
-    let sql = format!(
-        "SELECT * FROM (
-             SELECT {CALL_COLUMNS} WHERE r.call_date BETWEEN ?1 AND ?2
-             UNION ALL
-             SELECT {CALL_COLUMNS} WHERE r.call_date IS NULL
-                 AND date(l.received_at / 1000, 'unixepoch', 'localtime') BETWEEN ?1 AND ?2)
-         ORDER BY 1"
-    );
-    let conn = rusqlite::Connection::open_with_flags(
-        &big.path,
-        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
-    )
-    .expect("open read-only");
-    let start = Instant::now();
-    let mut st = conn.prepare(&sql).expect("prepare");
-    let mut rows = st
-        .query([before.to_string(), after.to_string()])
-        .expect("query");
-    let mut stepped = 0u64;
-    while rows.next().expect("step").is_some() {
-        stepped += 1;
-    }
-    let sqlite_alone = start.elapsed();
-    drop(rows);
-    drop(st);
-    drop(conn);
-    t.add(
-        Section::Big,
-        "busy year, in process: the records query, SQLite alone",
-        num(sqlite_alone.as_secs_f64()),
-        "s",
-        format!(
-            "the query of Reader::for_each_call ({before} to {after}), {} rows stepped \
-             through without reading a column: index range on records_date, each row looked \
-             up in records and raw_lines, a temporary b-tree to order the UNION by seq",
-            count(stepped)
-        ),
-    );
+    // The two windows reports::build loads: most reports the day before and the callback
+    // window; lines and repeat also the lookback.
+    let short = smdrbox::reports::days_needed("summary", &opts);
+    let long = smdrbox::reports::days_needed("repeat", &opts);
     let rss0 = self_rss_kib();
     let start = Instant::now();
-    let records = reader.records_between(before, after).expect("records");
+    let calls = reader.calls_between(short.0, short.1).expect("calls");
     let load = start.elapsed();
     let rss1 = self_rss_kib();
     t.add(
         Section::Big,
-        "busy year, in process: load the records",
+        "busy year, in process: load the stored calls",
         num(load.as_secs_f64()),
         "s",
         format!(
-            "Reader::records_between({before}, {after}): {} records (the month, {} days of \
-             lookback, the callback window); RSS grew {} MiB holding them",
-            count(records.len() as u64),
-            smdrbox::reports::LOOKBACK_DAYS,
+            "Reader::calls_between({}, {}) from call_days: {} calls decoded (postcard); RSS \
+             grew {} MiB holding them",
+            short.0,
+            short.1,
+            count(calls.len() as u64),
             mib(rss1.saturating_sub(rss0) * 1024)
         ),
     );
     let start = Instant::now();
-    let calls = smdrbox::core::calls::group(&records);
-    let group = start.elapsed();
-    let rss2 = self_rss_kib();
+    let with_lookback = reader.calls_between(long.0, long.1).expect("calls");
+    let load_long = start.elapsed();
     t.add(
         Section::Big,
-        "busy year, in process: group into calls",
-        num(group.as_secs_f64()),
+        "busy year, in process: load the stored calls with the lookback",
+        num(load_long.as_secs_f64()),
         "s",
         format!(
-            "core::calls::group: {} calls; RSS grew {} MiB more",
-            count(calls.len() as u64),
-            mib(rss2.saturating_sub(rss1) * 1024)
+            "the same from {} ({} days of lookback, for lines and repeat): {} calls",
+            long.0,
+            smdrbox::reports::LOOKBACK_DAYS,
+            count(with_lookback.len() as u64)
         ),
     );
+    drop(with_lookback);
+    // What a day without a stored row costs: its records read and grouped on the fly.
+    let start = Instant::now();
+    let records = reader
+        .records_between(short.0.pred_opt().expect("a day"), short.1.succ_opt().expect("a day"))
+        .expect("records");
+    let read = start.elapsed();
+    let start = Instant::now();
+    let grouped = smdrbox::core::calls::group(&records);
+    let group = start.elapsed();
+    t.add(
+        Section::Big,
+        "busy year, in process: the same month grouped from its records",
+        num((read + group).as_secs_f64()),
+        "s",
+        format!(
+            "what days without a stored row cost: Reader::records_between {} s ({} records), \
+             core::calls::group {} s ({} calls)",
+            num(read.as_secs_f64()),
+            count(records.len() as u64),
+            num(group.as_secs_f64()),
+            count(grouped.len() as u64)
+        ),
+    );
+    drop(records);
+    drop(grouped);
     for (name, _, _) in analytics::REPORTS {
         let start = Instant::now();
         let report = analytics::run(name, &calls, &opts).expect("a listed report");
@@ -2178,7 +2193,12 @@ fn report_phases(t: &mut Table, big: &BigDb, from: NaiveDate, to: NaiveDate, tru
             num(run.as_secs_f64()),
             "s",
             format!(
-                "analytics::run on the grouped calls; then JSON {} s ({} kB, {} table rows)",
+                "analytics::run on the loaded calls{}; then JSON {} s ({} kB, {} table rows)",
+                if smdrbox::reports::LOOKBACK_REPORTS.contains(name) {
+                    " (without the lookback)"
+                } else {
+                    ""
+                },
                 num(render.as_secs_f64()),
                 num(json.len() as f64 / 1e3),
                 count(report.table.rows.len() as u64)
