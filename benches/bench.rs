@@ -2158,7 +2158,10 @@ fn report_phases(t: &mut Table, big: &BigDb, from: NaiveDate, to: NaiveDate, tru
     // What a day without a stored row costs: its records read and grouped on the fly.
     let start = Instant::now();
     let records = reader
-        .records_between(short.0.pred_opt().expect("a day"), short.1.succ_opt().expect("a day"))
+        .records_between(
+            short.0.pred_opt().expect("a day"),
+            short.1.succ_opt().expect("a day"),
+        )
         .expect("records");
     let read = start.elapsed();
     let start = Instant::now();
