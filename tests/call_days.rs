@@ -2,8 +2,10 @@
 //! grouping all the records at once, however many days have a stored row: none, all, or some
 //! (a report mixes stored days and days grouped on the fly); a commit makes the days around
 //! its records stale; rows of another version are not used. On a real SQLite file filled by
-//! `import::import_file`, with calls that cross midnight.
+//! `import::import_file`, with calls that cross midnight; and the daemon's store thread
+//! fills the table by itself.
 
+mod common;
 mod truth_days;
 
 use chrono::NaiveDate;
@@ -265,4 +267,36 @@ fn postcard_round_trip_keeps_every_field() {
     let bytes = call_days::encode(&calls).unwrap();
     assert_eq!(call_days::decode(&bytes).unwrap(), calls);
     assert!(call_days::decode(&bytes[..bytes.len() / 2]).is_err());
+}
+
+#[test]
+fn the_daemon_groups_the_settled_days_by_itself() {
+    let b = common::TestBox::new("", "");
+    std::fs::create_dir_all(b.db.parent().unwrap()).unwrap();
+    let capture = b.dir.path().join("week.log");
+    std::fs::write(&capture, printout()).unwrap();
+    {
+        let mut store = Store::open(&b.db).unwrap();
+        smdrbox::import::import_file(&mut store, &capture, DialectOptions::default(), 0).unwrap();
+    }
+    assert_eq!(b.count("SELECT count(*) FROM call_days"), 0);
+    let d = b.start();
+    // The newest record is dated day(4): days up to day(2) and the day before the first.
+    common::wait_until(
+        std::time::Duration::from_secs(30),
+        "four days grouped",
+        || b.count("SELECT count(*) FROM call_days") == 4,
+    );
+    let (code, body) = d.get(&format!(
+        "/reports/summary.json?from={}&to={}",
+        day(0),
+        day(4)
+    ));
+    assert_eq!(code, 200, "{body}");
+    d.stop();
+    let reader = Reader::open(&b.db).unwrap();
+    assert_eq!(
+        reader.calls_between(day(0), day(4)).unwrap(),
+        reference(&reader, day(0), day(4))
+    );
 }
