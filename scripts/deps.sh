@@ -11,6 +11,12 @@ command -v sqlite3 >/dev/null 2>&1 || need+=(sqlite3)
 dpkg -s fonts-dejavu-core >/dev/null 2>&1 || need+=(fonts-dejavu-core)
 # libfaketime: the clock-jump test moves the daemon's wall clock, not the machine's.
 dpkg -s libfaketime >/dev/null 2>&1 || need+=(libfaketime)
+# tests/systemd.rs: systemd-analyze verify/security and systemd-sysusers check the unit files;
+# mkfs.ext4, a loop mount and fsfreeze make a file system that hangs. tests/udev.rs: udevadm
+# runs the rules (unshare and mount, like fsfreeze, are util-linux, always there).
+dpkg -s systemd >/dev/null 2>&1 || need+=(systemd)
+dpkg -s udev >/dev/null 2>&1 || need+=(udev)
+dpkg -s e2fsprogs >/dev/null 2>&1 || need+=(e2fsprogs)
 
 if [ ${#need[@]} -gt 0 ]; then
   sudo=""

@@ -6,6 +6,7 @@
 use crate::core::analytics::tariff::{parse_price, Tariff};
 use crate::core::analytics::{ReportOptions, SlVariant};
 use crate::core::dialect::{DateOrder, DialectKind, DialectOptions};
+use crate::core::leds::Led;
 use chrono::NaiveDate;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -39,6 +40,227 @@ pub struct Config {
     /// `[[tariff]]`: prices by number prefix, for calls the PBX printed no charge for.
     #[serde(default)]
     pub tariff: Vec<TariffConfig>,
+    #[serde(default)]
+    pub leds: LedsConfig,
+}
+
+/// `[leds]`: how the three status LEDs are driven. Each key is kept with its place in the file,
+/// to point at it when keys disagree; the accessors give the defaults.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LedsConfig {
+    /// `none` (default), `sysfs` (Linux LED class) or `gpio` (GPIO character device).
+    pub backend: Option<toml::Spanned<LedBackend>>,
+    /// sysfs: LED class names under `sysfs_root`; `""` for an LED that is not fitted.
+    pub green: Option<toml::Spanned<LedName>>,
+    pub amber: Option<toml::Spanned<LedName>>,
+    pub red: Option<toml::Spanned<LedName>>,
+    /// sysfs: where the LED class lives (tests point it at a directory of their own).
+    pub sysfs_root: Option<PathBuf>,
+    /// gpio: the chip and the line offset of each LED fitted.
+    pub chip: Option<PathBuf>,
+    pub green_line: Option<toml::Spanned<GpioLine>>,
+    pub amber_line: Option<toml::Spanned<GpioLine>>,
+    pub red_line: Option<toml::Spanned<GpioLine>>,
+    /// gpio: the LEDs light when the line is low.
+    pub active_low: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LedBackend {
+    #[default]
+    None,
+    Sysfs,
+    Gpio,
+}
+
+impl LedBackend {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LedBackend::None => "none",
+            LedBackend::Sysfs => "sysfs",
+            LedBackend::Gpio => "gpio",
+        }
+    }
+}
+
+/// The names the board's device-tree overlay gives the LEDs (devicename:colour:function).
+pub const DEFAULT_LED_NAMES: [&str; 3] = [
+    "smdrbox:green:status",
+    "smdrbox:amber:link",
+    "smdrbox:red:fault",
+];
+
+impl LedsConfig {
+    pub fn backend(&self) -> LedBackend {
+        self.backend
+            .as_ref()
+            .map(|b| *b.get_ref())
+            .unwrap_or_default()
+    }
+
+    fn name_key(&self, led: Led) -> Option<&toml::Spanned<LedName>> {
+        match led {
+            Led::Green => self.green.as_ref(),
+            Led::Amber => self.amber.as_ref(),
+            Led::Red => self.red.as_ref(),
+        }
+    }
+
+    fn line_key(&self, led: Led) -> Option<&toml::Spanned<GpioLine>> {
+        match led {
+            Led::Green => self.green_line.as_ref(),
+            Led::Amber => self.amber_line.as_ref(),
+            Led::Red => self.red_line.as_ref(),
+        }
+    }
+
+    /// The LED class name of `led`; `None` when it is not fitted (`""`).
+    pub fn sysfs_name(&self, led: Led) -> Option<&str> {
+        let name = self
+            .name_key(led)
+            .map_or(DEFAULT_LED_NAMES[led.index()], |n| n.get_ref().0.as_str());
+        (!name.is_empty()).then_some(name)
+    }
+
+    pub fn sysfs_root(&self) -> &Path {
+        self.sysfs_root
+            .as_deref()
+            .unwrap_or(Path::new("/sys/class/leds"))
+    }
+
+    pub fn chip(&self) -> &Path {
+        self.chip.as_deref().unwrap_or(Path::new("/dev/gpiochip0"))
+    }
+
+    /// The GPIO line of `led`; `None` when it is not fitted.
+    pub fn gpio_line(&self, led: Led) -> Option<u32> {
+        self.line_key(led).map(|l| l.get_ref().0)
+    }
+
+    /// Checks across keys: the keys of the other backend are a mistake worth a refusal (the
+    /// LEDs would stay dark without a word), and no two LEDs share a name or a line. Returns
+    /// the byte offset to point at and the reason.
+    fn check(&self) -> Result<(), (usize, String)> {
+        let backend = self.backend();
+        let at_backend = self.backend.as_ref().map_or(0, |b| b.span().start);
+        match backend {
+            LedBackend::None => {}
+            LedBackend::Sysfs => {
+                if let Some((led, l)) = Led::ALL
+                    .iter()
+                    .find_map(|&led| self.line_key(led).map(|l| (led, l)))
+                {
+                    return Err((
+                        l.span().start,
+                        format!(
+                            "{}_line is for backend = \"gpio\"; with backend = \"sysfs\" name the \
+                             LED class: {} = \"{}\"",
+                            led.as_str(),
+                            led.as_str(),
+                            DEFAULT_LED_NAMES[led.index()]
+                        ),
+                    ));
+                }
+                let mut seen: Vec<(&str, Led)> = Vec::new();
+                for led in Led::ALL {
+                    let Some(name) = self.sysfs_name(led) else {
+                        continue;
+                    };
+                    if let Some((_, first)) = seen.iter().find(|(n, _)| *n == name) {
+                        let at = self
+                            .name_key(led)
+                            .or(self.name_key(*first))
+                            .map_or(at_backend, |n| n.span().start);
+                        return Err((
+                            at,
+                            format!(
+                                "{name:?} is already the {} LED: each LED its own",
+                                first.as_str()
+                            ),
+                        ));
+                    }
+                    seen.push((name, led));
+                }
+                if seen.is_empty() {
+                    return Err((
+                        at_backend,
+                        "backend = \"sysfs\" with every LED name empty: \
+                        name at least one LED, or set backend = \"none\""
+                            .to_string(),
+                    ));
+                }
+            }
+            LedBackend::Gpio => {
+                if let Some((led, n)) = Led::ALL
+                    .iter()
+                    .find_map(|&led| self.name_key(led).map(|n| (led, n)))
+                {
+                    return Err((
+                        n.span().start,
+                        format!(
+                            "{} names an LED class, for backend = \"sysfs\"; with backend = \
+                             \"gpio\" give its line: {}_line = 17",
+                            led.as_str(),
+                            led.as_str()
+                        ),
+                    ));
+                }
+                let mut seen: Vec<(u32, Led)> = Vec::new();
+                for led in Led::ALL {
+                    let Some(l) = self.line_key(led) else {
+                        continue;
+                    };
+                    let line = l.get_ref().0;
+                    if let Some((_, first)) = seen.iter().find(|(n, _)| *n == line) {
+                        return Err((
+                            l.span().start,
+                            format!(
+                                "line {line} is already the {} LED's: each LED its own line",
+                                first.as_str()
+                            ),
+                        ));
+                    }
+                    seen.push((line, led));
+                }
+                if seen.is_empty() {
+                    return Err((
+                        at_backend,
+                        "backend = \"gpio\" needs the line of each LED fitted: green_line, \
+                         amber_line, red_line (offsets on the chip, as gpioinfo lists them)"
+                            .to_string(),
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// An LED class name: a directory under `/sys/class/leds`, or `""` for an LED not fitted.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "String")]
+pub struct LedName(pub String);
+
+impl TryFrom<String> for LedName {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, String> {
+        let ok = s.len() <= 100
+            && s != "."
+            && s != ".."
+            && !s
+                .chars()
+                .any(|c| c == '/' || c.is_control() || c.is_whitespace());
+        if ok {
+            Ok(LedName(s))
+        } else {
+            Err(format!(
+                "{s:?}: an LED name is one directory under /sys/class/leds, such as \
+                 \"smdrbox:green:status\" (no /, no spaces), or \"\" for an LED not fitted"
+            ))
+        }
+    }
 }
 
 /// Thresholds of the reports (analytics.md §2 for the definitions).
@@ -331,6 +553,12 @@ checked!(
     }
 );
 checked!(
+    /// A line offset on a GPIO chip.
+    GpioLine(u32), default 0, |v| if (0..=65_535).contains(&v) { Ok(()) } else {
+        Err(format!("{v}: a GPIO line is an offset on the chip, 0 to 65535 (gpioinfo lists them)"))
+    }
+);
+checked!(
     /// Lines towards the carrier.
     LineCount(u32), default 1, |v| if (1..=10_000).contains(&v) { Ok(()) } else {
         Err(format!("{v} lines: must be between 1 and 10000"))
@@ -553,6 +781,10 @@ impl Config {
                 ));
             }
         }
+        config
+            .leds
+            .check()
+            .map_err(|(at, reason)| refuse(Some(at), format!("[leds] {reason}")))?;
         if let (Some(t), None) = (config.tariff.first(), &config.report.currency) {
             return Err(refuse(
                 Some(t.prefix.span().start),
@@ -816,10 +1048,138 @@ mod tests {
     }
 
     #[test]
+    fn leds_default_to_none_with_the_overlay_names() {
+        let c = Config::parse(Path::new("x.toml"), "[source]\npath = \"/dev/x\"\n").unwrap();
+        let l = &c.leds;
+        assert_eq!(l.backend(), LedBackend::None);
+        assert_eq!(l.sysfs_root(), Path::new("/sys/class/leds"));
+        assert_eq!(
+            Led::ALL.map(|led| l.sysfs_name(led)),
+            DEFAULT_LED_NAMES.map(Some)
+        );
+        assert_eq!(l.chip(), Path::new("/dev/gpiochip0"));
+        assert_eq!(Led::ALL.map(|led| l.gpio_line(led)), [None; 3]);
+        assert!(!l.active_low);
+
+        let c = Config::parse(
+            Path::new("x.toml"),
+            "[source]\npath = \"/dev/x\"\n[leds]\nbackend = \"sysfs\"\n\
+             sysfs_root = \"/tmp/leds\"\ngreen = \"ACT\"\namber = \"\"\n",
+        )
+        .unwrap();
+        let l = &c.leds;
+        assert_eq!(l.backend(), LedBackend::Sysfs);
+        assert_eq!(l.sysfs_root(), Path::new("/tmp/leds"));
+        // The Pi's own ACT LED as heartbeat, no amber fitted, red by its default name.
+        assert_eq!(
+            Led::ALL.map(|led| l.sysfs_name(led)),
+            [Some("ACT"), None, Some("smdrbox:red:fault")]
+        );
+
+        let c = Config::parse(
+            Path::new("x.toml"),
+            "[source]\npath = \"/dev/x\"\n[leds]\nbackend = \"gpio\"\n\
+             chip = \"/dev/gpiochip4\"\ngreen_line = 17\nred_line = 22\nactive_low = true\n",
+        )
+        .unwrap();
+        let l = &c.leds;
+        assert_eq!(l.backend(), LedBackend::Gpio);
+        assert_eq!(l.chip(), Path::new("/dev/gpiochip4"));
+        assert_eq!(
+            Led::ALL.map(|led| l.gpio_line(led)),
+            [Some(17), None, Some(22)]
+        );
+        assert!(l.active_low);
+    }
+
+    #[test]
+    fn led_refusals_name_file_line_and_reason() {
+        let head = "[source]\npath = \"/dev/x\"\n[leds]\n";
+        let cases = [
+            (
+                "backend = \"pwm\"\n",
+                "box.toml:4:11:",
+                "unknown variant `pwm`",
+            ),
+            (
+                "backend = \"sysfs\"\ngreen = \"a/b\"\n",
+                "box.toml:5:9:",
+                "one directory",
+            ),
+            (
+                "backend = \"sysfs\"\nred = \"..\"\n",
+                "box.toml:5:",
+                "one directory",
+            ),
+            ("green = \"led 1\"\n", "box.toml:4:", "no spaces"),
+            (
+                "backend = \"sysfs\"\ngreen_line = 17\n",
+                "box.toml:5:14:",
+                "green_line is for backend = \"gpio\"",
+            ),
+            (
+                "backend = \"sysfs\"\namber = \"smdrbox:green:status\"\n",
+                "box.toml:5:9:",
+                "\"smdrbox:green:status\" is already the green LED",
+            ),
+            (
+                "backend = \"sysfs\"\ngreen = \"\"\namber = \"\"\nred = \"\"\n",
+                "box.toml:4:11:",
+                "every LED name empty",
+            ),
+            (
+                "backend = \"gpio\"\nchip = \"/dev/gpiochip0\"\n",
+                "box.toml:4:11:",
+                "needs the line of each LED",
+            ),
+            (
+                "backend = \"gpio\"\ngreen_line = 17\nred = \"x\"\n",
+                "box.toml:6:7:",
+                "with backend = \"gpio\" give its line: red_line",
+            ),
+            (
+                "backend = \"gpio\"\ngreen_line = 17\nred_line = 17\n",
+                "box.toml:6:12:",
+                "line 17 is already the green LED's",
+            ),
+            (
+                "backend = \"gpio\"\ngreen_line = -1\n",
+                "box.toml:5:",
+                "0 to 65535",
+            ),
+            (
+                "backend = \"gpio\"\ngreen_line = 70000\n",
+                "box.toml:5:",
+                "0 to 65535",
+            ),
+            ("blue = \"x\"\n", "box.toml:4:", "unknown field `blue`"),
+            ("active_low = 1\n", "box.toml:4:", "invalid type"),
+        ];
+        for (tail, at, reason) in cases {
+            let text = format!("{head}{tail}");
+            let e = err(&text);
+            assert!(e.starts_with(at), "{text:?} gave {e:?}, want prefix {at:?}");
+            assert!(e.contains(reason), "{text:?} gave {e:?}, want {reason:?}");
+        }
+        // With backend = "none" the other keys wait, unchecked, for the day it is switched on.
+        Config::parse(
+            Path::new("x.toml"),
+            &format!("{head}green = \"x\"\ngreen_line = 3\namber_line = 3\n"),
+        )
+        .unwrap();
+    }
+
+    #[test]
     fn the_example_config_parses_with_its_tariffs() {
         let text = include_str!("../examples/smdrbox.toml");
         let c = Config::parse(Path::new("smdrbox.toml"), text).expect("example config");
         assert!(!c.tariffs().is_empty());
         assert!(c.report.currency.is_some());
+        // LEDs off until a board has them; the names written out are the defaults.
+        assert_eq!(c.leds.backend(), LedBackend::None);
+        assert_eq!(
+            Led::ALL.map(|led| c.leds.sysfs_name(led)),
+            DEFAULT_LED_NAMES.map(Some)
+        );
     }
 }

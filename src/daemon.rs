@@ -46,6 +46,19 @@ pub fn run(config: Config, config_path: &Path) -> Result<()> {
         s.ring = RING.stats();
         s
     });
+    let notify_snapshot = snapshot.clone();
+    // The LEDs follow the same snapshot, and the page shows what they show. LEDs that cannot
+    // be driven are logged and shown, never a reason not to capture.
+    let leds = crate::led::start(&config.leds, snapshot.clone())
+        .inspect_err(|e| tracing::error!("LEDs: {e:#}"))
+        .ok();
+    let led_view = leds.as_ref().map(|l| l.shown_fn());
+    let base_snapshot = snapshot;
+    let snapshot = Arc::new(move || -> Snapshot {
+        let mut s = base_snapshot();
+        s.leds = led_view.as_ref().and_then(|f| f());
+        s
+    });
     let report_config = config.clone();
     let web = crate::web::start_with_reports(
         config.web.listen.0,
@@ -68,6 +81,19 @@ pub fn run(config: Config, config_path: &Path) -> Result<()> {
         .name("store".into())
         .spawn(move || writer::run(&db_path, &RING, dialect, &writer_status, opts))
         .context("starting the store thread")?;
+    // After the listener is bound, so READY=1 waits only for the database (see notify.rs).
+    let service = match crate::notify::start(
+        status.clone(),
+        notify_snapshot,
+        config.store.commit_interval_ms.duration(),
+    ) {
+        Ok(s) => s,
+        Err(e) => {
+            // Capture matters more than telling systemd; without pings a watchdog restarts us.
+            tracing::error!("systemd notification: {e:#}");
+            None
+        }
+    };
 
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -99,6 +125,9 @@ pub fn run(config: Config, config_path: &Path) -> Result<()> {
         tokio::select! {
             why = &mut signal => {
                 tracing::info!("{why}: stopping; storing every line read so far");
+                if let Some(s) = &service {
+                    s.stopping();
+                }
                 let _ = tx.send(true);
                 source.await;
                 why
@@ -112,6 +141,12 @@ pub fn run(config: Config, config_path: &Path) -> Result<()> {
         .join()
         .map_err(|_| anyhow::anyhow!("the store thread panicked"))?;
     web.stop();
+    // Dark when stopped on purpose; after a crash they stay frozen, which the label reads as
+    // stopped too.
+    drop(leds);
+    if let Some(s) = service {
+        s.finish();
+    }
     let lines = status.snapshot().lines_read;
     tracing::info!("stopped: {lines} lines read this run, committed through seq {last_seq}");
     Ok(())

@@ -171,17 +171,17 @@ struct SimArgs {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
-        )
-        .init();
+    smdrbox::logging::init();
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("smdrbox: {e:#}");
+            // <3>: an error, for journald (see logging.rs).
+            let prio = if smdrbox::logging::to_journal() {
+                "<3>"
+            } else {
+                ""
+            };
+            eprintln!("{prio}smdrbox: {e:#}");
             ExitCode::FAILURE
         }
     }

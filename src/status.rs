@@ -4,9 +4,12 @@
 //! judgement on that snapshot is pure and lives in `core::health`.
 
 use crate::core::framer::FramerCounters;
-use crate::core::health::{LinkState, Snapshot};
+use crate::core::health::{LinkState, Snapshot, StoredCounts};
+use crate::core::service::Beats;
 use crate::ring::RingStats;
-use std::sync::{Mutex, MutexGuard};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Instant;
 
 /// Something that happened to the box, for the `events` table: (Unix ms, kind, detail).
 pub type Event = (i64, &'static str, String);
@@ -15,10 +18,44 @@ pub struct Status {
     inner: Mutex<Snapshot>,
     /// Events waiting for the store writer to persist them.
     events: Mutex<Vec<Event>>,
+    /// Signs of life for the watchdog (see `core::service`), outside the lock: beating is one
+    /// atomic store and never waits.
+    store_beat: Heartbeat,
+    source_beat: Heartbeat,
+}
+
+/// When a part last showed life, in monotonic ms since the daemon started. Cloneable, so the
+/// store can hand it to SQLite's progress handler.
+#[derive(Clone)]
+pub struct Heartbeat {
+    base: Instant,
+    last: Arc<AtomicU64>,
+}
+
+impl Heartbeat {
+    fn new(base: Instant) -> Heartbeat {
+        Heartbeat {
+            base,
+            last: Arc::new(AtomicU64::new(0)),
+        }
+    }
+
+    pub fn beat(&self) {
+        self.last.store(mono_ms(self.base), Ordering::Relaxed);
+    }
+
+    fn get(&self) -> u64 {
+        self.last.load(Ordering::Relaxed)
+    }
+}
+
+fn mono_ms(base: Instant) -> u64 {
+    u64::try_from(base.elapsed().as_millis()).unwrap_or(u64::MAX)
 }
 
 impl Status {
     pub fn new(port: String, settings: String, dialect: String, started_ms: i64) -> Status {
+        let base = Instant::now();
         Status {
             inner: Mutex::new(Snapshot {
                 version: env!("CARGO_PKG_VERSION").to_string(),
@@ -32,7 +69,34 @@ impl Status {
                 ..Snapshot::default()
             }),
             events: Mutex::new(Vec::new()),
+            store_beat: Heartbeat::new(base),
+            source_beat: Heartbeat::new(base),
         }
+    }
+
+    /// The clock the beats are on: monotonic ms since the daemon started.
+    pub fn mono_ms(&self) -> u64 {
+        mono_ms(self.store_beat.base)
+    }
+
+    pub fn beats(&self) -> Beats {
+        Beats {
+            store_ms: self.store_beat.get(),
+            source_ms: self.source_beat.get(),
+        }
+    }
+
+    pub fn store_heartbeat(&self) -> &Heartbeat {
+        &self.store_beat
+    }
+
+    pub fn beat_source(&self) {
+        self.source_beat.beat();
+    }
+
+    /// What the database holds (the store thread counts after opening and after commits).
+    pub fn set_stored(&self, counts: StoredCounts) {
+        self.lock().stored = Some(counts);
     }
 
     fn lock(&self) -> MutexGuard<'_, Snapshot> {

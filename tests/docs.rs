@@ -33,3 +33,53 @@ fn readme_report_settings_parse_as_a_configuration() {
     assert_eq!(o.tariff_currency, "EUR");
     assert_eq!(o.tariffs.len(), 2);
 }
+
+/// The README's section "Status LEDs", up to the next section.
+fn readme_led_section() -> String {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let after = readme
+        .split_once("\n## Status LEDs\n")
+        .expect("README has a Status LEDs section")
+        .1;
+    after.split("\n## ").next().unwrap_or_default().to_string()
+}
+
+#[test]
+fn readme_led_table_is_the_one_in_the_code() {
+    let section = readme_led_section();
+    let table = smdrbox::core::leds::markdown_table();
+    assert!(
+        section.contains(&table),
+        "README.md's Status LEDs table differs from core::leds::TABLE; it should read:\n{table}"
+    );
+}
+
+#[test]
+fn readme_led_settings_parse_as_a_configuration() {
+    use smdrbox::config::{Config, LedBackend};
+    use smdrbox::core::leds::Led;
+    let section = readme_led_section();
+    let blocks: Vec<&str> = section
+        .split("```toml\n")
+        .skip(1)
+        .filter_map(|b| b.split_once("```").map(|(b, _)| b))
+        .collect();
+    assert_eq!(blocks.len(), 2, "a sysfs and a gpio example");
+    let parse = |block: &str| {
+        let text = format!("[source]\npath = \"/dev/smdr0\"\n{block}");
+        Config::parse(std::path::Path::new("README.md"), &text)
+            .unwrap_or_else(|e| panic!("{e}"))
+            .leds
+    };
+    let sysfs = parse(blocks[0]);
+    assert_eq!(sysfs.backend(), LedBackend::Sysfs);
+    assert_eq!(
+        sysfs.sysfs_name(Led::Amber),
+        Some("smdrbox:amber:link"),
+        "the README shows the defaults"
+    );
+    let gpio = parse(blocks[1]);
+    assert_eq!(gpio.backend(), LedBackend::Gpio);
+    assert_eq!(gpio.gpio_line(Led::Red), Some(22));
+}

@@ -35,6 +35,18 @@ pub struct RingStats {
     pub overflow_lines: u64,
 }
 
+/// What the database holds, as the store thread last counted it (when it opened the database
+/// and after each commit that stored records).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct StoredCounts {
+    /// The local day `records_today` counts; a later day has none yet.
+    pub day: Option<chrono::NaiveDate>,
+    pub records_today: u64,
+    pub records: u64,
+    /// Receive time of the newest record, Unix ms.
+    pub last_record_ms: Option<i64>,
+}
+
 /// Everything the status page and `/api/status` show that the daemon knows in memory.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Snapshot {
@@ -71,6 +83,10 @@ pub struct Snapshot {
     /// moved aside), and when.
     pub store_notice: Option<(i64, String)>,
     pub ring: RingStats,
+    /// Records in the database, once it is open.
+    pub stored: Option<StoredCounts>,
+    /// What the status LEDs show, once the LED thread runs.
+    pub leds: Option<crate::core::leds::LedsShown>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, PartialOrd, Ord)]
@@ -81,9 +97,30 @@ pub enum Level {
     Fault,
 }
 
+/// What a finding is about, so the LEDs (`core::leds`) read the same judgement as the page
+/// instead of repeating its thresholds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Cause {
+    LinkDown,
+    Connecting,
+    /// Many control characters: wrong speed or parity.
+    Garbled,
+    /// Many lines do not read as the dialect (a fault), or a few (a warning).
+    Rejects,
+    Overlong,
+    /// The database cannot be opened or written.
+    Storage,
+    /// Storage did something at start the technician must hear of (corrupt database moved aside).
+    StorageNotice,
+    /// Lines lost: the ring overflowed.
+    Overflow,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Finding {
     pub level: Level,
+    pub cause: Cause,
     pub message: String,
 }
 
@@ -103,9 +140,16 @@ const NOTICE_FAULT_MS: i64 = 24 * 3600 * 1000;
 
 pub fn judge(s: &Snapshot, now_ms: i64) -> Verdict {
     let mut f = Vec::new();
-    let mut add = |level, message: String| f.push(Finding { level, message });
+    let mut add = |cause, level, message: String| {
+        f.push(Finding {
+            level,
+            cause,
+            message,
+        })
+    };
     match s.link {
         LinkState::Down => add(
+            Cause::LinkDown,
             Level::Fault,
             format!(
                 "serial link down for {}: {}",
@@ -113,7 +157,11 @@ pub fn judge(s: &Snapshot, now_ms: i64) -> Verdict {
                 s.link_reason
             ),
         ),
-        LinkState::Connecting => add(Level::Warning, format!("opening {}", s.port)),
+        LinkState::Connecting => add(
+            Cause::Connecting,
+            Level::Warning,
+            format!("opening {}", s.port),
+        ),
         LinkState::Up => {}
     }
     let fc = &s.framer;
@@ -121,6 +169,7 @@ pub fn judge(s: &Snapshot, now_ms: i64) -> Verdict {
         && fc.garbage_bytes as f64 / fc.bytes_in as f64 > GARBLED_SHARE
     {
         add(
+            Cause::Garbled,
             Level::Fault,
             format!(
                 "{} of {} bytes were control characters: check baud rate and parity (set {})",
@@ -131,6 +180,7 @@ pub fn judge(s: &Snapshot, now_ms: i64) -> Verdict {
     let parsed = s.records + s.rejects;
     if parsed >= 10 && s.rejects * 2 > parsed {
         add(
+            Cause::Rejects,
             Level::Fault,
             format!(
                 "{} of {} lines could not be read as {} SMDR: wrong dialect, date order or a garbled line",
@@ -139,18 +189,20 @@ pub fn judge(s: &Snapshot, now_ms: i64) -> Verdict {
         );
     } else if s.rejects > 0 {
         add(
+            Cause::Rejects,
             Level::Warning,
             format!("{} could not be read (kept raw)", lines(s.rejects)),
         );
     }
     if fc.overlong_lines > 0 {
         add(
+            Cause::Overlong,
             Level::Warning,
             format!("{} too long, cut (kept raw)", lines(fc.overlong_lines)),
         );
     }
     if let Some(e) = &s.store_error {
-        add(Level::Fault, format!("storage: {e}"));
+        add(Cause::Storage, Level::Fault, format!("storage: {e}"));
     }
     if let Some((at, note)) = &s.store_notice {
         // Red for a day so that whoever looks that day sees it; then a standing warning.
@@ -159,10 +211,11 @@ pub fn judge(s: &Snapshot, now_ms: i64) -> Verdict {
         } else {
             Level::Warning
         };
-        add(level, format!("storage: {note}"));
+        add(Cause::StorageNotice, level, format!("storage: {note}"));
     }
     if s.ring.overflow_lines > 0 {
         add(
+            Cause::Overflow,
             Level::Fault,
             format!(
                 "{} lost: the buffer overflowed while storage was slow",

@@ -6,5 +6,7 @@ pub mod dialect;
 pub mod erlang;
 pub mod framer;
 pub mod health;
+pub mod leds;
 pub mod officeday;
 pub mod record;
+pub mod service;

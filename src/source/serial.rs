@@ -106,6 +106,8 @@ pub async fn run(
     let mut buf = vec![0u8; 4096];
     let mut failures: u64 = 0;
     while !*shutdown.borrow() {
+        // Signs of life for the watchdog: each attempt, each read, each path check.
+        status.beat_source();
         let mut port = match open(cfg) {
             Ok(p) => p,
             Err(e) => {
@@ -129,6 +131,7 @@ pub async fn run(
         let mut check = tokio::time::interval(PATH_CHECK);
         check.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         let why = loop {
+            status.beat_source();
             tokio::select! {
                 r = port.read(&mut buf) => match r {
                     Ok(0) => break "device closed (adapter unplugged or PBX side gone)".to_string(),

@@ -9,6 +9,7 @@ pub mod schema;
 pub mod writer;
 
 use crate::core::framer::Line;
+use crate::core::health::StoredCounts;
 use crate::core::record::Parsed;
 use anyhow::{bail, Context, Result};
 use chrono::NaiveDate;
@@ -42,11 +43,33 @@ pub struct Store {
     sources: HashMap<String, i64>,
 }
 
+/// Called every few thousand SQLite steps on the store's connections (a check of a big
+/// database takes minutes on a slow card): the store thread's sign of life for the watchdog.
+pub type Progress = std::sync::Arc<dyn Fn() + Send + Sync>;
+
+/// Steps between two progress calls: about a thousand pages of a database check.
+const PROGRESS_STEPS: std::os::raw::c_int = 1000;
+
+fn set_progress(conn: &mut Connection, progress: Option<&Progress>) -> Result<()> {
+    if let Some(p) = progress {
+        let p = p.clone();
+        conn.progress_handler(
+            PROGRESS_STEPS,
+            Some(move || {
+                p();
+                false
+            }),
+        )?;
+    }
+    Ok(())
+}
+
 /// `PRAGMA quick_check` on a read-only connection: `None` when ok, else its first findings.
-fn check_read_only(path: &Path) -> Result<Option<String>> {
-    let conn = Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+fn check_read_only(path: &Path, progress: Option<&Progress>) -> Result<Option<String>> {
+    let mut conn = Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
         .with_context(|| format!("opening {} to check it", path.display()))?;
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    set_progress(&mut conn, progress)?;
     let mut st = conn
         .prepare("PRAGMA quick_check(5)")
         .with_context(|| format!("checking {}", path.display()))?;
@@ -114,11 +137,16 @@ impl Store {
     /// Open (creating the file and its directory if needed), set the durability pragmas and
     /// bring the schema up to date.
     pub fn open(path: &Path) -> Result<Store> {
+        Store::open_with(path, None)
+    }
+
+    fn open_with(path: &Path, progress: Option<&Progress>) -> Result<Store> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir)
                 .with_context(|| format!("creating directory {}", dir.display()))?;
         }
         let mut conn = open_conn(path)?;
+        set_progress(&mut conn, progress)?;
         let mode: String = conn
             .query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))
             .with_context(|| format!("setting WAL on {}", path.display()))?;
@@ -144,10 +172,20 @@ impl Store {
     /// are returned: they are not corruption, and the file must not be moved for them.
     /// Returns the store and, if it rotated, what it did (for the log, events and page).
     pub fn open_checked(path: &Path, now_ms: i64) -> Result<(Store, Option<String>)> {
+        Store::open_checked_with(path, now_ms, None)
+    }
+
+    /// [`Store::open_checked`], calling `progress` while it works and on every later long
+    /// statement of this store.
+    pub fn open_checked_with(
+        path: &Path,
+        now_ms: i64,
+        progress: Option<&Progress>,
+    ) -> Result<(Store, Option<String>)> {
         let problem = if path.exists() {
             // Checked on a read-only connection: closing it neither checkpoints nor deletes the
             // -wal, so a corrupt database is moved aside exactly as it was found.
-            match check_read_only(path) {
+            match check_read_only(path, progress) {
                 Ok(None) => None,
                 Ok(Some(report)) => Some(format!("quick_check failed: {report}")),
                 Err(e) if is_corruption(&e) => Some(format!("{e:#}")),
@@ -167,7 +205,7 @@ impl Store {
                 ))
             }
         };
-        let mut store = Store::open(path)?;
+        let mut store = Store::open_with(path, progress)?;
         if let Some(note) = &note {
             store.event(now_ms, "db_rotated", note)?;
         }
@@ -358,6 +396,35 @@ impl Store {
         Ok((days.len(), calls))
     }
 
+    /// Records stored in all and on `today` (box local time), and the newest one's receive time,
+    /// from the per-day counts (no scan of the lines).
+    pub fn record_counts(&self, today: NaiveDate) -> Result<StoredCounts> {
+        let (records, records_today): (i64, i64) = self
+            .conn
+            .query_row(
+                "SELECT coalesce(sum(n), 0), coalesce(sum(CASE WHEN day = ?1 THEN n END), 0)
+                 FROM daily_counts WHERE kind = 'record'",
+                [today.format("%Y-%m-%d").to_string()],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .context("counting the stored records")?;
+        let last_record_ms: Option<i64> = self
+            .conn
+            .query_row(
+                "SELECT received_at FROM raw_lines WHERE seq = (SELECT max(seq) FROM records)",
+                [],
+                |r| r.get(0),
+            )
+            .optional()
+            .context("finding the newest record")?;
+        Ok(StoredCounts {
+            day: Some(today),
+            records_today: u64::try_from(records_today).unwrap_or(0),
+            records: u64::try_from(records).unwrap_or(0),
+            last_record_ms,
+        })
+    }
+
     pub fn last_seq(&self) -> Result<i64> {
         Ok(self
             .conn
@@ -503,5 +570,46 @@ mod tests {
             )
             .unwrap();
         assert_eq!(n, 2);
+    }
+
+    #[test]
+    fn record_counts_for_systemctl_status() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = Store::open(&dir.path().join("c.db")).unwrap();
+        let day = |ms| local_date(ms).unwrap();
+        assert_eq!(
+            s.record_counts(day(0)).unwrap(),
+            StoredCounts {
+                day: Some(day(0)),
+                ..StoredCounts::default()
+            }
+        );
+        let texts = [
+            "07/12/20 11:22    401 01 0364000001           00:00'01 EU00000.00               ",
+            "07/12/20 11:23    401 01 0364000002           00:00'02 EU00000.00               ",
+            "no SMDR at all",
+            "07/12/20 11:24    401 01 0364000003           00:00'03 EU00000.00               ",
+        ];
+        let lines: Vec<Line> = texts.iter().map(|t| line(t)).collect();
+        let mut p = Panasonic::new(DateOrder::Dmy);
+        let parsed: Vec<Parsed> = texts.iter().map(|t| p.parse(t)).collect();
+        // Two records one day, a reject and a record two days later.
+        let later = 2 * 86_400_000 + 5_000;
+        let at = [1_000, 2_000, later - 1_000, later];
+        let items: Vec<Ingested<'_>> = (0..4)
+            .map(|i| Ingested {
+                received_ms: at[i],
+                source: "test:a",
+                line: &lines[i],
+                parsed: &parsed[i],
+            })
+            .collect();
+        s.commit(&items, &[]).unwrap();
+        let c = s.record_counts(day(later)).unwrap();
+        assert_eq!(
+            (c.records_today, c.records, c.last_record_ms),
+            (1, 3, Some(later))
+        );
+        assert_eq!(s.record_counts(day(1_000)).unwrap().records_today, 2);
     }
 }

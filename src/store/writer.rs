@@ -106,6 +106,8 @@ pub fn run(
     let Some(mut store) = open_with_retry(db, ring, status) else {
         return 0;
     };
+    let mut counts = RecordCounts::new();
+    counts.refresh(&store, status);
     let mut last_seq = store.last_seq().unwrap_or(0);
     let mut last_checkpoint = Instant::now();
     let mut dirty = false;
@@ -113,6 +115,8 @@ pub fn run(
     let mut call_days = CallDaysWork::new();
     loop {
         let batch: Batch = ring.take_batch(opts.max_batch, opts.interval, true);
+        // Once per turn: an idle box still comes round every commit interval.
+        status.store_heartbeat().beat();
         let parsed: Vec<Parsed> = batch
             .entries
             .iter()
@@ -144,6 +148,7 @@ pub fn run(
             let mut delay = Duration::from_millis(250);
             let mut tries = 0u32;
             loop {
+                status.store_heartbeat().beat();
                 match store.commit(&items, &events) {
                     Ok(c) => {
                         if c.last_seq > 0 {
@@ -161,6 +166,9 @@ pub fn run(
                         dirty = true;
                         if c.stale_call_days > 0 {
                             call_days.stale();
+                        }
+                        if c.records > 0 {
+                            counts.stale = true;
                         }
                         break;
                     }
@@ -184,7 +192,7 @@ pub fn run(
                                 return last_seq;
                             }
                         }
-                        std::thread::sleep(delay);
+                        nap(delay, status);
                         delay = (delay * 2).min(RETRY_MAX);
                     }
                 }
@@ -196,6 +204,7 @@ pub fn run(
             }
             last_checkpoint = Instant::now();
         }
+        counts.refresh_if_due(&store, status);
         if batch.closed {
             break;
         }
@@ -217,6 +226,7 @@ fn open_with_retry(db: &Path, ring: &Ring, status: &Status) -> Option<Store> {
     let mut delay = Duration::from_millis(500);
     let mut tries = 1u32;
     loop {
+        status.store_heartbeat().beat();
         if let Some(store) = try_open(db, status, tries) {
             tracing::info!("database {} open after {tries} tries", db.display());
             return Some(store);
@@ -232,16 +242,66 @@ fn open_with_retry(db: &Path, ring: &Ring, status: &Status) -> Option<Store> {
                 return None;
             }
             std::thread::sleep(Duration::from_millis(100));
+            status.store_heartbeat().beat();
         }
         delay = (delay * 2).min(RETRY_MAX);
         tries += 1;
     }
 }
 
+/// Sleep between retries, showing life meanwhile: waiting to retry is not a hang.
+fn nap(d: Duration, status: &Status) {
+    let until = Instant::now() + d;
+    loop {
+        status.store_heartbeat().beat();
+        let left = until.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return;
+        }
+        std::thread::sleep(left.min(Duration::from_millis(500)));
+    }
+}
+
+/// Records today and in all, for `systemctl status`: counted after commits that stored
+/// records, at most once a second (a burst commits hundreds of batches a second).
+struct RecordCounts {
+    stale: bool,
+    last: Instant,
+}
+
+impl RecordCounts {
+    const EVERY: Duration = Duration::from_secs(1);
+
+    fn new() -> RecordCounts {
+        RecordCounts {
+            stale: true,
+            last: Instant::now(),
+        }
+    }
+
+    fn refresh_if_due(&mut self, store: &Store, status: &Status) {
+        if self.stale && self.last.elapsed() >= Self::EVERY {
+            self.refresh(store, status);
+        }
+    }
+
+    /// A failure leaves the last count shown until the next commit of records (and is logged).
+    fn refresh(&mut self, store: &Store, status: &Status) {
+        self.last = Instant::now();
+        self.stale = false;
+        match store.record_counts(chrono::Local::now().date_naive()) {
+            Ok(c) => status.set_stored(c),
+            Err(e) => tracing::warn!("{e:#}"),
+        }
+    }
+}
+
 /// One attempt to open the database (try number `try_no`), reporting the outcome on the status:
 /// a corrupt database moved aside, or why it cannot be opened.
 fn try_open(db: &Path, status: &Status, try_no: u32) -> Option<Store> {
-    match Store::open_checked(db, now_ms()) {
+    let beat = status.store_heartbeat().clone();
+    let progress: super::Progress = std::sync::Arc::new(move || beat.beat());
+    match Store::open_checked_with(db, now_ms(), Some(&progress)) {
         Ok((store, note)) => {
             if let Some(note) = note {
                 tracing::error!("{note}");

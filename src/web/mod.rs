@@ -311,6 +311,8 @@ struct ApiStatus<'a> {
     db: Option<&'a DbCounts>,
     db_error: Option<&'a str>,
     now_ms: i64,
+    /// The case label's table; what the LEDs show now is `status.leds`.
+    led_table: &'static [crate::core::leds::Row],
 }
 
 impl App {
@@ -506,6 +508,7 @@ impl App {
             db: db.as_ref().ok(),
             db_error: db.as_ref().err().map(String::as_str),
             now_ms: ctx.now_ms,
+            led_table: &crate::core::leds::TABLE,
         };
         match serde_json::to_vec_pretty(&body) {
             Ok(json) => Reply::new(200, "application/json", json),

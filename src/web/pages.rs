@@ -4,6 +4,7 @@
 
 use super::fmt::{self, escape};
 use crate::core::health::{human_duration, Level, LinkState, Snapshot, Verdict};
+use crate::core::leds::{self, LedsShown};
 use crate::store::read::{CallRow, DbCounts, RejectRow};
 use chrono::{Datelike, Months, NaiveDate, TimeZone, Timelike};
 use std::fmt::{Display, Write};
@@ -89,7 +90,10 @@ code{word-break:break-all;font-size:.9em}.calls{font-size:14px}\
 .figs{display:flex;flex-wrap:wrap;gap:.5em;margin:.5em 0}\
 .fig{border:1px solid #ddd;border-radius:4px;padding:.4em .6em;min-width:9em}\
 .fig b{display:block;font-size:1.3em}.chart{max-width:100%;height:auto;margin:.5em 0}\
-form.period{margin:.5em 0}form.period input{margin-right:.5em}";
+form.period{margin:.5em 0}form.period input{margin-right:.5em}\
+tr.lit{background:#eef3ff;font-weight:bold}\
+.led{display:inline-block;width:.75em;height:.75em;border-radius:50%;margin-right:.35em}\
+.led.green{background:#1a9e3a}.led.amber{background:#f0a000}.led.red{background:#d00000}";
 
 /// A live page: it reloads itself every 5 s.
 fn page(title: &str, current: &str, body: &str) -> String {
@@ -372,6 +376,7 @@ where
     kv(&mut h, "Version", &escape(&s.version));
     kv(&mut h, "Box time", &ctx.time(ctx.now_ms));
     h.push_str("</table>");
+    leds_section(&mut h, s.leds.as_ref());
 
     if let Ok(d) = db {
         if !d.events.is_empty() {
@@ -392,6 +397,70 @@ where
         }
     }
     page(&format!("smdrbox: {}", level_word(v.level)), "/", &h)
+}
+
+/// What the LEDs show now, how they are driven, and the table of the case label with the
+/// rows shown now marked.
+fn leds_section(h: &mut String, shown: Option<&LedsShown>) {
+    h.push_str("<h2>Status LEDs</h2>");
+    match shown {
+        Some(s) => {
+            h.push_str("<p>Now: ");
+            for (i, l) in s.lights.iter().enumerate() {
+                w!(
+                    h,
+                    "{}<span class=\"led {}\"></span>{} {}",
+                    if i > 0 { "; " } else { "" },
+                    l.led.as_str(),
+                    l.led.as_str(),
+                    escape(&l.pattern)
+                );
+            }
+            h.push_str(".<br><small>");
+            if s.lights.iter().all(|l| l.device.is_none()) {
+                w!(
+                    h,
+                    "No LEDs are driven ([leds] backend = \"{}\"); the table shows what they \
+                     would show.",
+                    escape(&s.backend)
+                );
+            } else {
+                w!(h, "Driven through {}:", escape(&s.backend));
+                for l in &s.lights {
+                    let device = l.device.as_deref().unwrap_or("not fitted");
+                    w!(h, " {} <code>{}</code>", l.led.as_str(), escape(device));
+                    if let Some(e) = &l.error {
+                        w!(h, " <span class=\"bad\">fails: {}</span>", escape(e));
+                    }
+                    h.push(';');
+                }
+                h.pop();
+                h.push('.');
+            }
+            h.push_str("</small></p>");
+        }
+        None => h.push_str("<p>The LEDs are not driven by this process.</p>"),
+    }
+    h.push_str(
+        "<div class=\"scroll\"><table><tr><th>LED</th><th>Pattern</th><th>Meaning</th></tr>",
+    );
+    for r in &leds::TABLE {
+        let lit = shown.is_some_and(|s| s.lights.iter().any(|l| l.state == Some(r.state)));
+        w!(
+            h,
+            "<tr{}><td class=\"nw\"><span class=\"led {}\"></span>{}</td><td>{}</td><td>{}{}</td></tr>",
+            if lit { " class=\"lit\"" } else { "" },
+            r.led.as_str(),
+            r.led.as_str(),
+            escape(&r.pattern.words()),
+            escape(r.meaning),
+            if lit { " <small>(now)</small>" } else { "" }
+        );
+    }
+    h.push_str(
+        "</table></div><p><small>Amber and red off: all well. All off: no power, or not \
+         started (see <code>journalctl -u smdrbox</code>).</small></p>",
+    );
 }
 
 /// The time column's heading, and whether each cell must say end/start itself (only when
@@ -562,6 +631,78 @@ mod tests {
             forwarded: false,
             warnings: None,
         }
+    }
+
+    #[test]
+    fn leds_section_marks_the_rows_shown_and_names_failing_leds() {
+        use crate::core::leds::{Led, Light, State};
+        let mut h = String::new();
+        let shown = LedsShown {
+            backend: "sysfs".into(),
+            lights: vec![
+                Light::new(
+                    Led::Green,
+                    Some(State::Receiving),
+                    Some("/sys/class/leds/smdrbox:green:status".into()),
+                    None,
+                ),
+                Light::new(Led::Amber, None, None, None),
+                Light::new(
+                    Led::Red,
+                    Some(State::LinesLost),
+                    Some("/sys/class/leds/r".into()),
+                    Some("/sys/class/leds/r/brightness: <Read-only>".into()),
+                ),
+            ],
+        };
+        leds_section(&mut h, Some(&shown));
+        assert!(
+            h.contains("Now: <span class=\"led green\"></span>green blinks 2 times a second; "),
+            "{h}"
+        );
+        assert!(h.contains("amber off; "), "{h}");
+        assert!(
+            h.contains("Driven through sysfs: green <code>/sys/class/leds/smdrbox:green:status</code>; amber <code>not fitted</code>; red <code>/sys/class/leds/r</code> <span class=\"bad\">fails: /sys/class/leds/r/brightness: &lt;Read-only&gt;</span>."),
+            "{h}"
+        );
+        // Every row of the table, the two shown marked.
+        assert_eq!(
+            h.matches("<tr><td").count() + h.matches("<tr class=\"lit\">").count(),
+            leds::TABLE.len()
+        );
+        let lit: Vec<&str> = h
+            .split("<tr class=\"lit\">")
+            .skip(1)
+            .map(|r| r.split("</tr>").next().unwrap_or(""))
+            .collect();
+        assert_eq!(lit.len(), 2, "{h}");
+        assert!(
+            lit[0].contains(State::Receiving.row().meaning),
+            "{}",
+            lit[0]
+        );
+        assert!(
+            lit[1].contains(State::LinesLost.row().meaning),
+            "{}",
+            lit[1]
+        );
+
+        let mut h = String::new();
+        let none = LedsShown {
+            backend: "none".into(),
+            lights: vec![Light::new(Led::Green, Some(State::Waiting), None, None)],
+        };
+        leds_section(&mut h, Some(&none));
+        assert!(
+            h.contains("No LEDs are driven ([leds] backend = \"none\")"),
+            "{h}"
+        );
+        assert_eq!(h.matches("class=\"lit\"").count(), 1);
+
+        let mut h = String::new();
+        leds_section(&mut h, None);
+        assert!(h.contains("not driven by this process"), "{h}");
+        assert!(!h.contains("class=\"lit\""), "{h}");
     }
 
     #[test]
