@@ -53,6 +53,42 @@ bench-data:
 soak:
 	SMDRBOX_CRASH_CYCLES=1000 $(CARGO) test --release --test crash -- --nocapture
 
+# Packages (README "Building packages"). Each script installs what it needs first
+# (scripts/pkg-deps.sh: cross gcc, Rust targets, qemu-user, cargo-deb, lintian, mmdebstrap, dtc).
+# Release builds with LTO: several minutes per architecture. CARGO_TARGET_DIR is honoured.
+.PHONY: cross deb deb-test dtbo
+# arm64 + armv7 release binaries, smoke-tested under qemu-user; prints their sizes.
+cross:
+	./scripts/cross.sh
+# target/debian/smdrbox_VERSION_{amd64,arm64,armhf}.deb (DEB_ARCHES="arm64" for one).
+deb:
+	./scripts/deb.sh $(DEB_ARCHES)
+# Checks the packages: contents, lintian, binaries, and an install/remove/purge in a
+# throwaway Debian root with the daemon running (about a minute; the root is built once).
+deb-test:
+	./scripts/deb-test.sh
+# The boards' device-tree overlays into target/dtbo/, checked by applying them.
+dtbo:
+	./scripts/dtbo.sh
+
+# The SD-card image (image/README.md): Debian bookworm arm64 + the smdrbox .deb, read-only root,
+# data partition. As root. Builds the arm64 .deb first (scripts/deb.sh arm64) unless
+# SMDRBOX_DEB=path/to/smdrbox_*_arm64.deb names one. The Debian root is cached under
+# target/image/cache/ (first build about 5 minutes, then seconds). Output:
+# target/image/smdrbox-arm64.img.
+.PHONY: image-deps image image-test
+image-deps:
+	./scripts/image-deps.sh
+
+image: image-deps
+	$(if $(SMDRBOX_DEB),,./scripts/deb.sh arm64)
+	./image/build.sh
+
+# Boots the image in qemu-system-aarch64 with a simulated PBX on its serial port, checks
+# capture, the page, a hard power cut and the read-only root. A few minutes.
+image-test: image-deps
+	./image/test.sh
+
 clean:
 	$(CARGO) clean
 	rm -rf demo-data
