@@ -47,9 +47,22 @@ pub fn run(config: Config, config_path: &Path) -> Result<()> {
         s
     });
     let notify_snapshot = snapshot.clone();
+    // Read before the LEDs start: they judge a hung part with the watchdog's limit.
+    let systemd = crate::notify::Manager::from_env().unwrap_or_else(|e| {
+        // Capture matters more than telling systemd; without pings a watchdog restarts us.
+        tracing::error!("systemd notification: {e:#}");
+        None
+    });
+    let liveness = crate::led::Liveness {
+        status: status.clone(),
+        stall_ms: crate::notify::stall_ms(
+            systemd.as_ref(),
+            config.store.commit_interval_ms.duration(),
+        ),
+    };
     // The LEDs follow the same snapshot, and the page shows what they show. LEDs that cannot
     // be driven are logged and shown, never a reason not to capture.
-    let leds = crate::led::start(&config.leds, snapshot.clone())
+    let leds = crate::led::start(&config.leds, snapshot.clone(), liveness)
         .inspect_err(|e| tracing::error!("LEDs: {e:#}"))
         .ok();
     let led_view = leds.as_ref().map(|l| l.shown_fn());
@@ -82,18 +95,16 @@ pub fn run(config: Config, config_path: &Path) -> Result<()> {
         .spawn(move || writer::run(&db_path, &RING, dialect, &writer_status, opts))
         .context("starting the store thread")?;
     // After the listener is bound, so READY=1 waits only for the database (see notify.rs).
-    let service = match crate::notify::start(
-        status.clone(),
-        notify_snapshot,
-        config.store.commit_interval_ms.duration(),
-    ) {
-        Ok(s) => s,
-        Err(e) => {
-            // Capture matters more than telling systemd; without pings a watchdog restarts us.
-            tracing::error!("systemd notification: {e:#}");
-            None
-        }
-    };
+    let service = systemd.and_then(|m| {
+        crate::notify::start(
+            m,
+            status.clone(),
+            notify_snapshot,
+            config.store.commit_interval_ms.duration(),
+        )
+        .inspect_err(|e| tracing::error!("systemd notification: {e:#}"))
+        .ok()
+    });
 
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -125,6 +136,7 @@ pub fn run(config: Config, config_path: &Path) -> Result<()> {
         tokio::select! {
             why = &mut signal => {
                 tracing::info!("{why}: stopping; storing every line read so far");
+                status.set_stopping();
                 if let Some(s) = &service {
                     s.stopping();
                 }

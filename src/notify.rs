@@ -19,7 +19,6 @@ use std::os::linux::net::SocketAddrExt;
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::net::{SocketAddr, UnixDatagram};
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::thread::JoinHandle;
 use std::time::Duration;
@@ -75,33 +74,63 @@ impl Notifier {
 /// The notification thread and what the daemon needs to tell it.
 pub struct Service {
     notifier: Arc<Notifier>,
-    stopping: Arc<AtomicBool>,
     done: Arc<(Mutex<bool>, Condvar)>,
     thread: Option<JoinHandle<()>>,
 }
 
-/// Start telling systemd about the daemon, if it is listening (`$NOTIFY_SOCKET`). Call once the
-/// web listener is bound: READY=1 then only waits for the database.
+/// systemd as the environment describes it: where to send, and the watchdog interval.
+pub struct Manager {
+    notifier: Arc<Notifier>,
+    watchdog_ms: Option<u64>,
+}
+
+impl Manager {
+    /// From `$NOTIFY_SOCKET`, `$WATCHDOG_USEC` and `$WATCHDOG_PID`; `None` when not started by
+    /// systemd (or a test posing as it).
+    pub fn from_env() -> Result<Option<Manager>> {
+        let Some(notifier) = Notifier::from_env()? else {
+            return Ok(None);
+        };
+        let usec = std::env::var("WATCHDOG_USEC").ok();
+        let pid = std::env::var("WATCHDOG_PID").ok();
+        let watchdog_ms =
+            match service::watchdog_ms(usec.as_deref(), pid.as_deref(), std::process::id()) {
+                Ok(w) => w,
+                Err(e) => {
+                    tracing::warn!("systemd watchdog off: {e}");
+                    None
+                }
+            };
+        Ok(Some(Manager {
+            notifier: Arc::new(notifier),
+            watchdog_ms,
+        }))
+    }
+}
+
+fn millis(d: Duration) -> u64 {
+    u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
+}
+
+/// How long a part may stay silent before it counts as hung: the limit the supervisor stops
+/// the pings at, for the LEDs to show the same verdict (also without systemd).
+pub fn stall_ms(manager: Option<&Manager>, commit_interval: Duration) -> u64 {
+    service::stall_limit_ms(manager.and_then(|m| m.watchdog_ms), millis(commit_interval))
+}
+
+/// Start telling systemd about the daemon. Call once the web listener is bound: READY=1 then
+/// only waits for the database.
 pub fn start(
+    manager: Manager,
     status: Arc<Status>,
     snapshot: Arc<dyn Fn() -> Snapshot + Send + Sync>,
     commit_interval: Duration,
-) -> Result<Option<Service>> {
-    let notifier = match Notifier::from_env()? {
-        Some(n) => Arc::new(n),
-        None => return Ok(None),
-    };
-    let usec = std::env::var("WATCHDOG_USEC").ok();
-    let pid = std::env::var("WATCHDOG_PID").ok();
-    let watchdog = match service::watchdog_ms(usec.as_deref(), pid.as_deref(), std::process::id()) {
-        Ok(w) => w,
-        Err(e) => {
-            tracing::warn!("systemd watchdog off: {e}");
-            None
-        }
-    };
-    let interval_ms = u64::try_from(commit_interval.as_millis()).unwrap_or(u64::MAX);
-    let mut sup = Supervisor::new(watchdog, interval_ms);
+) -> Result<Service> {
+    let Manager {
+        notifier,
+        watchdog_ms: watchdog,
+    } = manager;
+    let mut sup = Supervisor::new(watchdog, millis(commit_interval));
     match watchdog {
         Some(w) => tracing::info!(
             "systemd: notifying {}; watchdog every {} ms while the reader and the store show \
@@ -112,10 +141,9 @@ pub fn start(
         ),
         None => tracing::info!("systemd: notifying {}; no watchdog", notifier.target),
     }
-    let stopping = Arc::new(AtomicBool::new(false));
     let done = Arc::new((Mutex::new(false), Condvar::new()));
     let thread = {
-        let (notifier, stopping, done) = (notifier.clone(), stopping.clone(), done.clone());
+        let (notifier, done) = (notifier.clone(), done.clone());
         std::thread::Builder::new()
             .name("notify".into())
             .spawn(move || {
@@ -128,7 +156,7 @@ pub fn start(
                         today: chrono::Local::now().date_naive(),
                         snapshot: &s,
                         beats: status.beats(),
-                        stopping: stopping.load(Ordering::SeqCst),
+                        stopping: status.stopping(),
                     };
                     for notice in sup.tick(&tick) {
                         sender.notice(notice, watchdog.is_some());
@@ -145,18 +173,17 @@ pub fn start(
             })
             .context("starting the notify thread")?
     };
-    Ok(Some(Service {
+    Ok(Service {
         notifier,
-        stopping,
         done,
         thread: Some(thread),
-    }))
+    })
 }
 
 impl Service {
-    /// SIGTERM or SIGINT: tell systemd we are stopping (pings go on while the store drains).
+    /// SIGTERM or SIGINT (after `Status::set_stopping`): tell systemd we are stopping (pings go
+    /// on while the store drains).
     pub fn stopping(&self) {
-        self.stopping.store(true, Ordering::SeqCst);
         let msg = "STOPPING=1\nSTATUS=stopping: storing every line read so far";
         if let Err(e) = self.notifier.send(msg) {
             tracing::warn!("systemd: sending STOPPING=1: {e}");

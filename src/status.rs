@@ -7,7 +7,7 @@ use crate::core::framer::FramerCounters;
 use crate::core::health::{LinkState, Snapshot, StoredCounts};
 use crate::core::service::Beats;
 use crate::ring::RingStats;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Instant;
 
@@ -22,6 +22,8 @@ pub struct Status {
     /// atomic store and never waits.
     store_beat: Heartbeat,
     source_beat: Heartbeat,
+    /// SIGTERM or SIGINT arrived: the reader ends on purpose, so its silence is no hang.
+    stopping: AtomicBool,
 }
 
 /// When a part last showed life, in monotonic ms since the daemon started. Cloneable, so the
@@ -71,6 +73,7 @@ impl Status {
             events: Mutex::new(Vec::new()),
             store_beat: Heartbeat::new(base),
             source_beat: Heartbeat::new(base),
+            stopping: AtomicBool::new(false),
         }
     }
 
@@ -92,6 +95,15 @@ impl Status {
 
     pub fn beat_source(&self) {
         self.source_beat.beat();
+    }
+
+    /// The daemon is stopping (a signal): for the watchdog's and the LEDs' judgement.
+    pub fn set_stopping(&self) {
+        self.stopping.store(true, Ordering::SeqCst);
+    }
+
+    pub fn stopping(&self) -> bool {
+        self.stopping.load(Ordering::SeqCst)
     }
 
     /// What the database holds (the store thread counts after opening and after commits).

@@ -5,7 +5,10 @@ mod common;
 
 use common::*;
 use nix::sys::signal::Signal;
+use std::os::unix::net::UnixDatagram;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 const T: Duration = Duration::from_secs(60);
@@ -50,14 +53,72 @@ fn toggles(dir: &Path, span: Duration) -> usize {
     n
 }
 
-fn sysfs_box(root: &Path) -> TestBox {
-    TestBox::new(
-        "",
-        &format!(
-            "[leds]\nbackend = \"sysfs\"\nsysfs_root = \"{}\"\n",
-            root.display()
-        ),
+/// How each LED changed over `span`, sampled every 10 ms: (time since the start, new value).
+fn changes(dirs: &[&Path], span: Duration) -> Vec<Vec<(Duration, String)>> {
+    let start = Instant::now();
+    let mut last: Vec<String> = dirs.iter().map(|d| brightness(d)).collect();
+    let mut out = vec![Vec::new(); dirs.len()];
+    while start.elapsed() < span {
+        std::thread::sleep(Duration::from_millis(10));
+        for (i, d) in dirs.iter().enumerate() {
+            let now = brightness(d);
+            // Empty: read while the daemon rewrites the file.
+            if !now.is_empty() && now != last[i] {
+                out[i].push((start.elapsed(), now.clone()));
+                last[i] = now;
+            }
+        }
+    }
+    out
+}
+
+fn sysfs_table(root: &Path) -> String {
+    format!(
+        "[leds]\nbackend = \"sysfs\"\nsysfs_root = \"{}\"\n",
+        root.display()
     )
+}
+
+fn sysfs_box(root: &Path) -> TestBox {
+    TestBox::new("", &sysfs_table(root))
+}
+
+/// systemd's notify socket, only so that the daemon takes a watchdog interval (and with it the
+/// limit for a hang); what arrives is read and dropped (tests/systemd.rs checks it).
+struct NotifySink {
+    target: String,
+    stop: Arc<AtomicBool>,
+    _dir: tempfile::TempDir,
+}
+
+impl NotifySink {
+    fn bind() -> NotifySink {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("notify.sock");
+        let sock = UnixDatagram::bind(&path).unwrap();
+        sock.set_read_timeout(Some(Duration::from_millis(100)))
+            .unwrap();
+        let stop = Arc::new(AtomicBool::new(false));
+        let s = stop.clone();
+        // Read, so the daemon's sends never wait on a full queue.
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 4096];
+            while !s.load(Ordering::Relaxed) {
+                let _ = sock.recv(&mut buf);
+            }
+        });
+        NotifySink {
+            target: path.display().to_string(),
+            stop,
+            _dir: dir,
+        }
+    }
+}
+
+impl Drop for NotifySink {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+    }
 }
 
 fn led_state(d: &Daemon, i: usize) -> serde_json::Value {
@@ -236,4 +297,101 @@ fn a_wrong_gpio_chip_is_named_and_capture_goes_on() {
         format!("{} line 22", chip.display()).as_str()
     );
     d.stop();
+}
+
+/// The store thread hangs (its file system frozen, as an SD card that stops answering) while
+/// the serial reader goes on: once the watchdog's limit has passed (10 s here) green stops
+/// blinking, dark, and red flashes the storage code, with or without systemd to restart the
+/// daemon; when the card answers again, green blinks and red goes dark.
+#[test]
+fn green_stops_blinking_while_the_store_hangs() {
+    let tmp = tempfile::tempdir().unwrap();
+    let fs = FreezableFs::new(tmp.path());
+    let root = tempfile::tempdir().unwrap();
+    let [green, amber, red] = stand_ins(root.path());
+    let b = TestBox::with_db(
+        &fs.dir.join("smdrbox.db"),
+        "commit_interval_ms = 200",
+        &sysfs_table(root.path()),
+    );
+    let sink = NotifySink::bind();
+    let mut pty = Pty::new();
+    relink(&b.link, &pty.path);
+    // A 2 s watchdog: a part silent for over 10 s (MIN_STALL_MS) is hung.
+    let d = Daemon::start_with_env(
+        &b.config,
+        &[
+            ("NOTIFY_SOCKET", sink.target.as_str()),
+            ("WATCHDOG_USEC", "2000000"),
+        ],
+    );
+    wait_until(T, "link up", || d.status()["status"]["link"] == "up");
+    wait_until(T, "green blinking", || {
+        toggles(&green, Duration::from_millis(1200)) > 0
+    });
+    assert_eq!(
+        (brightness(&amber), brightness(&red)),
+        ("0".into(), "0".into())
+    );
+
+    // Declared after the daemon: on a failed assertion it thaws first (see FreezableFs).
+    let frost = fs.freeze();
+    pty.write(format!("{}\r\n", call_line(1)).as_bytes());
+    // The store thread blocks committing that line within a commit interval (0.2 s).
+    let [g, a, r]: [Vec<(Duration, String)>; 3] =
+        changes(&[&green, &amber, &red], Duration::from_secs(16))
+            .try_into()
+            .unwrap();
+    eprintln!("after the freeze: green {g:?}\nred {r:?}");
+    let before = |c: &[(Duration, String)], s: u64| {
+        c.iter()
+            .filter(|(t, _)| *t < Duration::from_secs(s))
+            .count()
+    };
+    // Up to the limit a slow card is no hang: the heartbeat goes on (1 s on, 1 s off).
+    assert!(before(&g, 9) >= 8, "green stopped early: {g:?}");
+    assert_eq!(before(&r, 9), 0, "red before the limit: {r:?}");
+    // Past it green stops, dark, within a commit interval and a few LED ticks.
+    let (last, value) = g.last().cloned().unwrap();
+    assert!(
+        last < Duration::from_millis(11_500) && value == "0",
+        "green still changing {last:?} after the freeze, or left lit: {g:?}"
+    );
+    // Red plays 1 long + 1 short from its start, about when green stopped.
+    assert!(
+        r.first().is_some_and(|(t, v)| v == "255"
+            && *t >= Duration::from_secs(9)
+            && *t < last + Duration::from_secs(1)),
+        "{r:?}"
+    );
+    assert!(r.len() >= 4, "red code: {r:?}");
+    assert!(a.is_empty(), "amber moved: {a:?}");
+    // The serial side is fine: the reader takes what the PBX sends, and is not the part hung.
+    pty.write(format!("{}\r\n", call_line(2)).as_bytes());
+    wait_until(Duration::from_secs(5), "the reader takes the line", || {
+        pty.unread() == 0
+    });
+    assert!(
+        d.log_contains("LEDs: the store thread has shown no sign of life"),
+        "{:?}",
+        d.log
+    );
+    assert!(!d.log_contains("serial reader has shown"), "{:?}", d.log);
+    assert_eq!(brightness(&green), "0");
+
+    // The card answers again: the commit completes, the store beats, the LEDs say so.
+    frost.thaw();
+    wait_until(T, "green blinking again", || {
+        toggles(&green, Duration::from_millis(1200)) > 0
+    });
+    wait_until(T, "both lines stored", || {
+        b.count("SELECT count(*) FROM raw_lines") == 2
+    });
+    wait_until(T, "red dark", || led_state(&d, 2).is_null());
+    assert_eq!(brightness(&red), "0");
+    assert!(d.log_contains("LEDs: every part shows life again"));
+    d.stop();
+    for dir in [&green, &amber, &red] {
+        assert_eq!(brightness(dir), "0", "{} after stop", dir.display());
+    }
 }

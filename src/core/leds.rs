@@ -5,11 +5,14 @@
 //! status page and `/api/status` all come from it.
 //!
 //! Vocabulary (engineering notes §4.3): green is the daemon's own heartbeat, blinking while it
-//! runs, so a stopped or hung daemon shows a steady LED; amber is the PBX side (cable, port
-//! settings); red is the box itself (storage), as N long + M short flashes like the Raspberry
-//! Pi firmware's codes, so a technician can tell faults apart by counting. Off is good news.
+//! runs, so a stopped or hung daemon shows a steady LED (and so does one whose store thread or
+//! serial reader alone hangs: green goes dark on the watchdog's verdict, from
+//! `core::service`); amber is the PBX side (cable, port settings); red is the box itself
+//! (storage), as N long + M short flashes like the Raspberry Pi firmware's codes, so a
+//! technician can tell faults apart by counting. Off is good news.
 
 use crate::core::health::{Cause, Level, Snapshot, Verdict};
+use crate::core::service::{Part, Silence};
 use serde::ser::SerializeStruct;
 use serde::{Serialize, Serializer};
 
@@ -281,8 +284,15 @@ pub const TABLE: [Row; 7] = [
 pub const RECEIVING_MS: i64 = 10_000;
 
 /// What each LED shows, `[green, amber, red]`; `None` is off. Faults come from the verdict's
-/// findings (the page's own judgement), activity from the snapshot.
-pub fn led_states(s: &Snapshot, v: &Verdict, now_ms: i64) -> [Option<State>; 3] {
+/// findings (the page's own judgement), activity from the snapshot, a hung part from the
+/// watchdog's verdict (`core::service::silent_part`, same limit), so the LEDs show a hang when
+/// the pings stop, also where no systemd would restart the daemon.
+pub fn led_states(
+    s: &Snapshot,
+    v: &Verdict,
+    now_ms: i64,
+    silent: Option<Silence>,
+) -> [Option<State>; 3] {
     let has = |cause: Cause, level: Level| {
         v.findings
             .iter()
@@ -293,10 +303,13 @@ pub fn led_states(s: &Snapshot, v: &Verdict, now_ms: i64) -> [Option<State>; 3] 
     let receiving = s
         .last_line_ms
         .is_some_and(|t| now_ms.saturating_sub(t).unsigned_abs() < RECEIVING_MS.unsigned_abs());
-    let green = if receiving {
-        State::Receiving
-    } else {
-        State::Waiting
+    // A hung part: green stops blinking, as for a wholly hung daemon ("steady on or off:
+    // stopped or hung"). Dark rather than lit, as a stopped daemon leaves it: either way it
+    // needs a restart.
+    let green = match silent {
+        Some(_) => None,
+        None if receiving => Some(State::Receiving),
+        None => Some(State::Waiting),
     };
     let amber = if has(Cause::LinkDown, Level::Fault) || has(Cause::Connecting, Level::Warning) {
         Some(State::PortMissing)
@@ -306,7 +319,10 @@ pub fn led_states(s: &Snapshot, v: &Verdict, now_ms: i64) -> [Option<State>; 3] 
         None
     };
     // A fault now before a loss already suffered, before a notice of what happened at start.
-    let red = if has(Cause::Storage, Level::Fault) {
+    // A hung store thread is a storage fault the verdict cannot see (nothing fails, nothing
+    // is written): its row's words hold, and red tells it from a hung reader.
+    let store_hung = silent.is_some_and(|x| x.part == Part::Store);
+    let red = if has(Cause::Storage, Level::Fault) || store_hung {
         Some(State::StorageFault)
     } else if has(Cause::Overflow, Level::Fault) {
         Some(State::LinesLost)
@@ -315,7 +331,7 @@ pub fn led_states(s: &Snapshot, v: &Verdict, now_ms: i64) -> [Option<State>; 3] 
     } else {
         None
     };
-    [Some(green), amber, red]
+    [green, amber, red]
 }
 
 /// The pattern each LED plays for these states.
@@ -362,7 +378,7 @@ pub struct LedsShown {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Light {
     pub led: Led,
-    /// `None`: off, all well.
+    /// `None`: off, all well; for green, a part of the daemon hung.
     pub state: Option<State>,
     pub pattern: String,
     pub meaning: String,
@@ -381,6 +397,11 @@ impl Light {
     ) -> Light {
         let (pattern, meaning) = match state {
             Some(s) => (s.row().pattern.words(), s.row().meaning.to_string()),
+            // Green dark while the daemon runs: only the watchdog's verdict does that.
+            None if led == Led::Green => (
+                "off".to_string(),
+                "hung: a part of the daemon shows no sign of life (see the log)".to_string(),
+            ),
             None => ("off".to_string(), String::new()),
         };
         Light {
@@ -426,7 +447,7 @@ mod tests {
     }
 
     fn states(s: &Snapshot, now: i64) -> [Option<State>; 3] {
-        led_states(s, &judge(s, now), now)
+        led_states(s, &judge(s, now), now, None)
     }
 
     #[test]
@@ -543,6 +564,71 @@ mod tests {
     }
 
     #[test]
+    fn a_silent_part_stops_the_green_heartbeat() {
+        use crate::core::service::{silent_part, stall_limit_ms, Beats};
+        use State::*;
+        // The limit the watchdog uses under the shipped unit (WatchdogSec=30, 2 s commits).
+        let limit = stall_limit_ms(Some(30_000), 2_000);
+        let at = |beats: Beats, mono: u64, s: &Snapshot| {
+            led_states(
+                s,
+                &judge(s, NOW),
+                NOW,
+                silent_part(beats, mono, limit, false),
+            )
+        };
+        let store_stuck_at = |t: u64| {
+            move |mono: u64| Beats {
+                store_ms: t,
+                source_ms: mono,
+            }
+        };
+        let mut s = up();
+        s.last_line_ms = Some(NOW - 1_000);
+        // Silent for exactly the limit: still alive, as for the watchdog; 1 ms more: hung.
+        let store = store_stuck_at(5_000);
+        assert_eq!(
+            at(store(5_000 + limit), 5_000 + limit, &s),
+            [Some(Receiving), None, None]
+        );
+        assert_eq!(
+            at(store(5_001 + limit), 5_001 + limit, &s),
+            [None, None, Some(StorageFault)],
+            "green dark, red says storage"
+        );
+        assert_eq!(patterns([None, None, Some(StorageFault)])[0], Pattern::Off);
+        // The reader hangs: green dark, red as it was; amber still shows the link.
+        let reader = |mono: u64| Beats {
+            store_ms: mono,
+            source_ms: 5_000,
+        };
+        assert_eq!(
+            at(reader(5_001 + limit), 5_001 + limit, &s),
+            [None, None, None]
+        );
+        s.link = LinkState::Down;
+        s.ring.overflow_lines = 2;
+        assert_eq!(
+            at(reader(5_001 + limit), 5_001 + limit, &s),
+            [None, Some(PortMissing), Some(LinesLost)]
+        );
+        // A store hang outranks lines lost, as a storage fault does.
+        assert_eq!(
+            at(store(5_001 + limit), 5_001 + limit, &s),
+            [None, Some(PortMissing), Some(StorageFault)]
+        );
+        // Stopping: the reader's silence is on purpose (the store drains), not a hang.
+        assert_eq!(
+            silent_part(reader(5_001 + limit), 5_001 + limit, limit, true),
+            None
+        );
+        // The page says why green is dark.
+        let l = Light::new(Led::Green, None, None, None);
+        assert_eq!(l.pattern, "off");
+        assert!(l.meaning.starts_with("hung: "), "{}", l.meaning);
+    }
+
+    #[test]
     fn table_rows_belong_to_their_states_and_leds() {
         for s in State::ALL {
             assert_eq!(s.row().state, s);
@@ -560,7 +646,7 @@ mod tests {
                 );
             }
         }
-        // Green has only blinking rows: a steady green means the daemon is not driving it.
+        // Green has only blinking rows: a steady green means the daemon is stopped or hung.
         for r in TABLE.iter().filter(|r| r.led == Led::Green) {
             assert!(matches!(r.pattern, Pattern::Blink { .. }), "{:?}", r.state);
         }

@@ -1,6 +1,8 @@
 //! What the daemon tells its service manager (systemd): when it is ready, one status line for
 //! `systemctl status`, and watchdog pings, sent only while capture and storage show signs of
-//! life. Pure: `notify.rs` reads the clocks and the environment and sends the datagrams.
+//! life. Pure: `notify.rs` reads the clocks and the environment and sends the datagrams. The
+//! LED thread asks [`silent_part`] too, with the same limit, so the LEDs show a hang when the
+//! pings stop.
 //!
 //! "Signs of life" means each part went round its loop recently, not that it made headway: a
 //! store thread retrying a locked or read-only database is alive (restarting would only lose
@@ -67,22 +69,53 @@ pub fn watchdog_ms(
     Ok(Some((usec / 1000).max(1)))
 }
 
+/// A part of the daemon that can hang on its own while the others go on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    /// The store thread (SQLite, the card).
+    Store,
+    /// The serial reader.
+    Source,
+}
+
+/// A part silent for longer than the limit: the watchdog's verdict, which the LEDs show too.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Silence {
+    pub part: Part,
+    /// How long it has been silent, ms.
+    pub for_ms: u64,
+}
+
+impl std::fmt::Display for Silence {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let part = match self.part {
+            Part::Store => "the store thread",
+            Part::Source => "the serial reader",
+        };
+        write!(
+            f,
+            "{part} has shown no sign of life for {} s",
+            self.for_ms / 1000
+        )
+    }
+}
+
 /// The part that has been silent longer than `limit_ms`, and for how long. While stopping, the
 /// source has ended on purpose and only the store (still committing) counts.
-pub fn silent_part(beats: Beats, mono_ms: u64, limit_ms: u64, stopping: bool) -> Option<String> {
+pub fn silent_part(beats: Beats, mono_ms: u64, limit_ms: u64, stopping: bool) -> Option<Silence> {
     let store = mono_ms.saturating_sub(beats.store_ms);
     if store > limit_ms {
-        return Some(format!(
-            "the store thread has shown no sign of life for {} s",
-            store / 1000
-        ));
+        return Some(Silence {
+            part: Part::Store,
+            for_ms: store,
+        });
     }
     let source = mono_ms.saturating_sub(beats.source_ms);
     if !stopping && source > limit_ms {
-        return Some(format!(
-            "the serial reader has shown no sign of life for {} s",
-            source / 1000
-        ));
+        return Some(Silence {
+            part: Part::Source,
+            for_ms: source,
+        });
     }
     None
 }
@@ -242,7 +275,7 @@ impl Supervisor {
         }
         let silent = silent_part(t.beats, t.mono_ms, self.stall_ms, t.stopping);
         match (&silent, self.stalled) {
-            (Some(why), false) => out.push(Notice::Stalled(why.clone())),
+            (Some(why), false) => out.push(Notice::Stalled(why.to_string())),
             (None, true) => out.push(Notice::Recovered),
             _ => {}
         }
@@ -341,18 +374,25 @@ mod tests {
             source_ms: 20_000,
         };
         assert_eq!(silent_part(b, 11_000, 10_000, false), None);
-        let why = silent_part(b, 11_001, 10_000, false).unwrap();
-        assert!(
-            why.contains("store thread") && why.contains("10 s"),
-            "{why}"
+        let s = silent_part(b, 11_001, 10_000, false).unwrap();
+        assert_eq!(
+            s,
+            Silence {
+                part: Part::Store,
+                for_ms: 10_001
+            }
+        );
+        assert_eq!(
+            s.to_string(),
+            "the store thread has shown no sign of life for 10 s"
         );
         let b = Beats {
             store_ms: 20_000,
             source_ms: 1_000,
         };
-        assert!(silent_part(b, 21_000, 10_000, false)
-            .unwrap()
-            .contains("serial reader"));
+        let s = silent_part(b, 21_000, 10_000, false).unwrap();
+        assert_eq!(s.part, Part::Source);
+        assert!(s.to_string().starts_with("the serial reader "), "{s}");
         // Stopping: the reader ended on purpose.
         assert_eq!(silent_part(b, 21_000, 10_000, true), None);
         // A beat "from the future" (read between two clock samples) is not a hang.

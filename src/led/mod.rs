@@ -3,6 +3,10 @@
 //! `embedded_hal::digital::OutputPin`s: the Linux LED class (`sysfs`), a GPIO line through the
 //! character device (`gpio`), or, in tests, a [`recording::RecordingPin`].
 //!
+//! A part of the daemon that hangs while this thread goes on is judged as the watchdog judges
+//! it (`core::service::silent_part`, from the same heartbeats and limit), so green stops
+//! blinking then too, with or without systemd.
+//!
 //! Capture never waits on the LEDs: the thread only takes the status lock to copy the
 //! snapshot, as the web page does. A failing LED is logged once, shown on the status page,
 //! retried, and never stops anything else.
@@ -14,6 +18,8 @@ pub mod sysfs;
 use crate::config::{LedBackend, LedsConfig};
 use crate::core::health::{judge, Snapshot};
 use crate::core::leds::{self, Led, LedsShown, Light, Player, State};
+use crate::core::service;
+use crate::status::Status;
 use anyhow::{Context, Result};
 use embedded_hal::digital::{OutputPin, PinState};
 use std::sync::mpsc::{self, RecvTimeoutError};
@@ -217,6 +223,22 @@ fn log(changes: Vec<Change>) {
 /// The box's state, as the web page reads it.
 pub type SnapshotFn = Arc<dyn Fn() -> Snapshot + Send + Sync>;
 
+/// What the watchdog's judgement reads: the heartbeats (and their clock and the stopping flag)
+/// in `Status`, and the silence taken for a hang (`notify::stall_ms`).
+#[derive(Clone)]
+pub struct Liveness {
+    pub status: Arc<Status>,
+    pub stall_ms: u64,
+}
+
+impl Liveness {
+    /// The part silent for too long now, as `core::service` decides.
+    fn silent(&self) -> Option<service::Silence> {
+        let s = &self.status;
+        service::silent_part(s.beats(), s.mono_ms(), self.stall_ms, s.stopping())
+    }
+}
+
 /// The running LED thread. Dropping it stops the thread and turns the LEDs off.
 pub struct LedThread {
     shown: Arc<Mutex<Option<LedsShown>>>,
@@ -251,13 +273,14 @@ impl Drop for LedThread {
     }
 }
 
-/// Open the configured LEDs and drive them on a thread named `leds` from `snapshot`.
-pub fn start(cfg: &LedsConfig, snapshot: SnapshotFn) -> Result<LedThread> {
-    start_with(Leds::open(cfg), snapshot)
+/// Open the configured LEDs and drive them on a thread named `leds` from `snapshot` and
+/// `liveness`.
+pub fn start(cfg: &LedsConfig, snapshot: SnapshotFn, liveness: Liveness) -> Result<LedThread> {
+    start_with(Leds::open(cfg), snapshot, liveness)
 }
 
 /// [`start`] with LEDs already opened.
-pub fn start_with(mut leds: Leds, snapshot: SnapshotFn) -> Result<LedThread> {
+pub fn start_with(mut leds: Leds, snapshot: SnapshotFn, liveness: Liveness) -> Result<LedThread> {
     let shown = Arc::new(Mutex::new(None));
     let (tx, rx) = mpsc::channel::<()>();
     let published = shown.clone();
@@ -265,10 +288,19 @@ pub fn start_with(mut leds: Leds, snapshot: SnapshotFn) -> Result<LedThread> {
         .name("leds".into())
         .spawn(move || {
             let base = Instant::now();
+            let mut hung = false;
             loop {
                 let snap = snapshot();
                 let now = crate::source::now_ms();
-                let states = leds::led_states(&snap, &judge(&snap, now), now);
+                let silent = liveness.silent();
+                // Said once each way: without systemd no other thread logs the hang.
+                match (silent, hung) {
+                    (Some(why), false) => tracing::error!("LEDs: {why}; green stops blinking"),
+                    (None, true) => tracing::warn!("LEDs: every part shows life again"),
+                    _ => {}
+                }
+                hung = silent.is_some();
+                let states = leds::led_states(&snap, &judge(&snap, now), now, silent);
                 let mono = u64::try_from(base.elapsed().as_millis()).unwrap_or(u64::MAX);
                 log(leds.drive(states, mono));
                 let view = leds.shown(states);
@@ -312,6 +344,81 @@ mod tests {
     }
 
     const WAITING: [Option<State>; 3] = [Some(State::Waiting), None, None];
+
+    fn wait(what: &str, f: &dyn Fn() -> bool) {
+        let end = Instant::now() + Duration::from_secs(10);
+        while !f() {
+            assert!(Instant::now() < end, "timed out waiting for {what}");
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    fn status() -> Arc<Status> {
+        Arc::new(Status::new(
+            "/x".into(),
+            "9600 8N1".into(),
+            "panasonic".into(),
+            0,
+        ))
+    }
+
+    /// Liveness that never judges a hang.
+    fn alive() -> Liveness {
+        Liveness {
+            status: status(),
+            stall_ms: u64::MAX,
+        }
+    }
+
+    #[test]
+    fn a_silent_part_darkens_green_and_the_store_shows_on_red() {
+        use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
+        let (pins, leds) = recorded();
+        let status = status();
+        // The reader beats until the end; the store thread while `store_on` holds.
+        let (store_on, done) = (
+            Arc::new(AtomicBool::new(true)),
+            Arc::new(AtomicBool::new(false)),
+        );
+        let beater = {
+            let (status, store_on, done) = (status.clone(), store_on.clone(), done.clone());
+            std::thread::spawn(move || {
+                while !done.load(Relaxed) {
+                    status.beat_source();
+                    if store_on.load(Relaxed) {
+                        status.store_heartbeat().beat();
+                    }
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+            })
+        };
+        let liveness = Liveness {
+            status: status.clone(),
+            stall_ms: 300,
+        };
+        let t = start_with(leds, Arc::new(Snapshot::default), liveness).unwrap();
+        wait("green lit", &|| pins[0].lit() == Some(true));
+        assert_eq!(pins[2].lit(), Some(false));
+        // The store thread stops beating: 300 ms later it is hung.
+        store_on.store(false, Relaxed);
+        wait("green shown dark", &|| {
+            t.shown().is_some_and(|s| {
+                s.lights[0].state.is_none() && s.lights[2].state == Some(State::StorageFault)
+            })
+        });
+        assert_eq!(pins[0].lit(), Some(false), "steady off");
+        wait("red flashing", &|| pins[2].lit() == Some(true));
+        // It beats again: green blinks again, red goes dark.
+        store_on.store(true, Relaxed);
+        wait("green back", &|| {
+            t.shown()
+                .is_some_and(|s| s.lights[0].state == Some(State::Waiting))
+        });
+        wait("red dark", &|| pins[2].lit() == Some(false));
+        done.store(true, Relaxed);
+        beater.join().unwrap();
+        t.stop();
+    }
 
     #[test]
     fn writes_only_changes_and_plays_the_pattern() {
@@ -413,14 +520,7 @@ mod tests {
             link: *l.lock().unwrap(),
             ..Snapshot::default()
         });
-        let t = start_with(leds, snapshot).unwrap();
-        let wait = |what: &str, f: &dyn Fn() -> bool| {
-            let end = Instant::now() + Duration::from_secs(10);
-            while !f() {
-                assert!(Instant::now() < end, "timed out waiting for {what}");
-                std::thread::sleep(Duration::from_millis(10));
-            }
-        };
+        let t = start_with(leds, snapshot, alive()).unwrap();
         wait("green lit", &|| pins[0].lit() == Some(true));
         assert_eq!(pins[1].lit(), Some(false));
         *link.lock().unwrap() = LinkState::Down;

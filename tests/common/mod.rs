@@ -459,3 +459,85 @@ pub fn screenshot(url: &str, name: &str) -> PathBuf {
     eprintln!("screenshot: {}", png.display());
     png
 }
+
+/// A file system of its own on a loop device, so that it can be frozen (FIFREEZE): every write
+/// to it then blocks in the kernel until it is thawed, as on an SD card that stopped answering.
+pub struct FreezableFs {
+    pub dir: PathBuf,
+}
+
+impl FreezableFs {
+    pub fn new(parent: &Path) -> FreezableFs {
+        assert!(
+            nix::unistd::geteuid().is_root(),
+            "this test needs root (a loop mount and fsfreeze), as CI has"
+        );
+        let img = parent.join("fs.img");
+        let dir = parent.join("fs");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::File::create(&img)
+            .unwrap()
+            .set_len(32 << 20)
+            .unwrap();
+        run("mkfs.ext4", &["-q", "-F", img.to_str().unwrap()]);
+        run(
+            "mount",
+            &["-o", "loop", img.to_str().unwrap(), dir.to_str().unwrap()],
+        );
+        FreezableFs { dir }
+    }
+
+    /// Frozen until the guard is thawed or dropped. Declare the guard after the daemon: on a
+    /// failed assertion it is dropped first, so the daemon (blocked in the kernel, deaf even to
+    /// SIGKILL) can then be killed and the file system unmounted.
+    pub fn freeze(&self) -> Frozen {
+        run("fsfreeze", &["--freeze", self.dir.to_str().unwrap()]);
+        Frozen {
+            dir: self.dir.clone(),
+            thawed: false,
+        }
+    }
+}
+
+impl Drop for FreezableFs {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg(&self.dir).status();
+    }
+}
+
+pub struct Frozen {
+    dir: PathBuf,
+    thawed: bool,
+}
+
+impl Frozen {
+    pub fn thaw(mut self) {
+        run("fsfreeze", &["--unfreeze", self.dir.to_str().unwrap()]);
+        self.thawed = true;
+    }
+}
+
+impl Drop for Frozen {
+    fn drop(&mut self) {
+        if !self.thawed {
+            let _ = Command::new("fsfreeze")
+                .arg("--unfreeze")
+                .arg(&self.dir)
+                .status();
+        }
+    }
+}
+
+/// Runs a command that must succeed.
+pub fn run(cmd: &str, args: &[&str]) {
+    let out = Command::new(cmd)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("{cmd}: {e} (run `make deps`)"));
+    assert!(
+        out.status.success(),
+        "{cmd} {args:?}: {}\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
