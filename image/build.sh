@@ -77,6 +77,29 @@ else
 fi
 rm -f "$R/usr/sbin/policy-rc.d"
 [ -f "$R/etc/smdrbox/smdrbox.toml" ] || install -D -m 644 "$TOP/examples/smdrbox.toml" "$R/etc/smdrbox/smdrbox.toml"
+# The status LEDs: the image's Pi device trees have them (below), so drive them through the
+# kernel's LED class. On a board without them (qemu virt, other arm64 boards) smdrbox logs once
+# per LED that it cannot open it, shows that on the page, and runs on. The root is read-only,
+# so a default that needs editing /etc would be one nobody changes. (This edits a dpkg
+# conffile: fine for an image that is replaced, not upgraded, in place.)
+conf=$R/etc/smdrbox/smdrbox.toml
+if grep -q '^\[leds\]' "$conf"; then
+  awk '/^\[/ { if (leds && !done) { print "backend = \"sysfs\""; done = 1 }; leds = ($0 == "[leds]") }
+       leds && /^[ \t]*backend[ \t]*=/ { print "backend = \"sysfs\""; done = 1; next }
+       { print }
+       END { if (leds && !done) print "backend = \"sysfs\"" }' "$conf" > "$W/smdrbox.toml"
+  cat "$W/smdrbox.toml" > "$conf"
+else
+  cat >> "$conf" <<'TOML'
+
+[leds]
+# Set by the smdrbox SD-card image: its Raspberry Pi device trees carry the LEDs (GPIO 17/27/22,
+# /usr/share/smdrbox/board/raspberrypi/README.md). Boards without them: logged once, no harm.
+backend = "sysfs"
+TOML
+fi
+chroot "$R" /usr/bin/smdrbox check-config /etc/smdrbox/smdrbox.toml >&2
+grep -q '^backend = "sysfs"$' "$conf" || { echo "image: [leds] backend not set in $conf" >&2; exit 1; }
 
 # ---- the appliance: read-only root, data partition, first boot ----
 cp -a "$HERE/overlay/." "$R/"
@@ -108,13 +131,23 @@ B=$W/boot
 cp "$R/boot/vmlinuz-$kver" "$B/vmlinuz"
 cp "$R/boot/initrd.img-$kver" "$B/initrd.img"
 cp "$HERE/boot/cmdline.txt" "$HERE/boot/config.txt" "$B/"
-for dtb in "$R"/usr/lib/linux-image-"$kver"/broadcom/bcm{2710,2711,2837}*.dtb; do
-  [ -e "$dtb" ] && cp "$dtb" "$B/"
-done
-# The package's Raspberry Pi device-tree overlays (LEDs, UART), for config.txt's dtoverlay=.
-for dtbo in "$R"/usr/share/smdrbox/board/raspberrypi/*.dtbo; do
-  [ -e "$dtbo" ] && install -D -m 644 "$dtbo" "$B/overlays/$(basename "$dtbo")"
-done
+# The Raspberry Pi device trees, with smdrbox's overlays merged in (UART on GPIO 14/15 with
+# Bluetooth off, the three LEDs) and checked: Debian's trees have no __symbols__ and its
+# raspi-firmware no overlays/, so the firmware could not apply them (rpi-dtbs.sh says more).
+# The overlays are the package's (what it ships in /usr/share/smdrbox); without a package
+# (SMDRBOX_BIN), scripts/dtbo.sh compiles them from board/raspberrypi/.
+DTBO_DIR=$R/usr/share/smdrbox/board/raspberrypi
+if [ ! -f "$DTBO_DIR/smdrbox-uart.dtbo" ] || [ ! -f "$DTBO_DIR/smdrbox-leds.dtbo" ]; then
+  [ -z "$DEB" ] || { echo "image: $DEB ships no smdrbox-uart.dtbo / smdrbox-leds.dtbo" >&2; exit 1; }
+  "$TOP/scripts/dtbo.sh" >&2
+  DTBO_DIR=${CARGO_TARGET_DIR:-$TOP/target}/dtbo
+fi
+"$HERE/rpi-dtbs.sh" "$R/usr/lib/linux-image-$kver/broadcom" "$DTBO_DIR" "$B"
+dtbos="$(cd "$DTBO_DIR" && sha256sum smdrbox-uart.dtbo smdrbox-leds.dtbo | awk '{printf "%s %.16s, ", $2, $1}')from ${DTBO_DIR#"$R"}"
+# The LED overlay once more, for config.txt's `dtoverlay=smdrbox-leds,green=5,...` (other
+# pins): applied over the merged one, it moves the LEDs. Not smdrbox-uart: applied again it
+# would drop the Wi-Fi clock pin group rpi-dtbs.sh keeps.
+install -D -m 644 "$DTBO_DIR/smdrbox-leds.dtbo" "$B/overlays/smdrbox-leds.dtbo"
 if [ -n "${RPI_FIRMWARE_DIR:-}" ]; then
   for f in "$RPI_FIRMWARE_DIR"/bootcode.bin "$RPI_FIRMWARE_DIR"/start*.elf "$RPI_FIRMWARE_DIR"/fixup*.dat; do
     if [ -e "$f" ]; then cp "$f" "$B/"; fi
@@ -181,6 +214,7 @@ image: smdrbox-arm64.img $(cut -c1-64 "$OUT/smdrbox-arm64.img.sha256")
 smdrbox: $installed
 rootfs: $(basename "$TAR")
 kernel: $kver
+raspberry pi overlays merged: $dtbos
 SOURCE_DATE_EPOCH: $SOURCE_DATE_EPOCH
 git: $(git -C "$TOP" describe --always --dirty 2>/dev/null || echo unknown)
 debian: suite ${IMAGE_SUITE:-bookworm}, mirror ${IMAGE_MIRROR:-default of rootfs.sh}, snapshot ${IMAGE_SNAPSHOT:-20261123T000000Z} (used: ${IMAGE_USE_SNAPSHOT:-0})

@@ -3,9 +3,9 @@
 # refused, into $CARGO_TARGET_DIR/dtbo/ (default target/dtbo/), and check that they apply:
 #   - always, onto a small stand-in of a Raspberry Pi's device tree (the nodes they touch, at
 #     the same paths, with a __symbols__ entry for gpio as Raspberry Pi OS's trees have);
-#   - with DTB_DIR=folder, onto every Raspberry Pi tree in it (bcm27*-rpi-*.dtb, bcm2837-*.dtb),
-#     e.g. Debian's /usr/lib/linux-image-*/broadcom/. Those have no __symbols__: the LED
-#     overlay is applied after adding the one symbol it needs (fdtput), as the image must.
+#   - with DTB_DIR=folder (e.g. Debian's /usr/lib/linux-image-*/broadcom/), onto the trees of
+#     the supported boards in it, all of which must be there, as `make image` merges them:
+#     image/rpi-dtbs.sh (those trees have no __symbols__: it adds the ones the overlays need).
 set -euo pipefail
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 TD=${CARGO_TARGET_DIR:-$TOP/target}
@@ -85,18 +85,9 @@ check() {
 }
 check "$W/base.dtb" "a stand-in Raspberry Pi tree"
 
+# The real trees: the same merge and checks as the SD-card image (image/rpi-dtbs.sh: symbols
+# added, both overlays applied, the result read back), into a scratch folder.
 if [ -n "${DTB_DIR:-}" ]; then
-  n=0
-  for dtb in "$DTB_DIR"/bcm27*-rpi-*.dtb "$DTB_DIR"/bcm2837-*.dtb; do
-    [ -e "$dtb" ] || continue
-    cp "$dtb" "$W/real.dtb"
-    if ! fdtget "$W/real.dtb" /__symbols__ gpio >/dev/null 2>&1; then
-      fdtput -c "$W/real.dtb" /__symbols__ 2>/dev/null || true
-      fdtput -t s "$W/real.dtb" /__symbols__ gpio /soc/gpio@7e200000
-    fi
-    check "$W/real.dtb" "$(basename "$dtb")"
-    n=$((n + 1))
-  done
-  [ "$n" -gt 0 ] || { echo "dtbo: no Raspberry Pi .dtb in DTB_DIR=$DTB_DIR" >&2; exit 1; }
+  "$TOP/image/rpi-dtbs.sh" "$DTB_DIR" "$OUT" "$W/merged"
 fi
 echo "dtbo: ok" >&2

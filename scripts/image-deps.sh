@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install what `make image` and `make image-test` need (Debian packages, the arm64 Rust target,
-# binfmt for arm64 maintainer scripts). Separate from scripts/deps.sh so that `make test` does
-# not pull the image tools. Safe to run again; quick when everything is present.
+# binfmt for arm64 maintainer scripts, device-tree-compiler for the Raspberry Pi device trees:
+# image/rpi-dtbs.sh). Separate from scripts/deps.sh so that `make test` does not pull the image
+# tools. Safe to run again; quick when everything is present.
 set -euo pipefail
 
 sudo=""
@@ -9,8 +10,8 @@ sudo=""
 
 need=()
 for p in mmdebstrap arch-test uidmap qemu-user-static binfmt-support genimage mtools dosfstools \
-         e2fsprogs fdisk libfaketime qemu-system-arm qemu-utils curl python3 xz-utils \
-         gcc-aarch64-linux-gnu libc6-dev-arm64-cross; do
+         device-tree-compiler e2fsprogs fdisk libfaketime qemu-system-arm qemu-utils curl python3 \
+         xz-utils gcc-aarch64-linux-gnu libc6-dev-arm64-cross; do
   dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed' || need+=("$p")
 done
 # qemu-system-arm 7.2 replaces a backported qemu-utils (qemu-img) unless both are in one install
