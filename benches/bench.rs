@@ -678,7 +678,7 @@ impl SeqProbe {
 fn master_of(port: &Port) -> File {
     match port {
         Port::Pty { master, .. } => master.try_clone().expect("clone pty master"),
-        Port::Tty(_) => unreachable!("the bench only uses ptys"),
+        Port::Tty(_) | Port::Tcp { .. } => unreachable!("the bench only uses ptys"),
     }
 }
 

@@ -382,20 +382,130 @@ impl Config {
     }
 }
 
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// `[source]`: where the SMDR bytes come from. Each key is kept with its place in the file, to
+/// point at a key that does not fit the kind; the accessors give the defaults.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
 pub struct SourceConfig {
+    /// `serial` (default), `tcp-client` or `tcp-listen`.
+    pub kind: Option<toml::Spanned<SourceKind>>,
     /// Serial device, e.g. `/dev/smdr0` (the udev name) or `/dev/ttyUSB0`. May be a symlink;
     /// it is resolved at every (re)open, so a re-pointed link is followed.
-    pub path: PathBuf,
-    #[serde(default)]
-    pub baud: Baud,
-    #[serde(default)]
-    pub data_bits: DataBits,
-    #[serde(default)]
-    pub parity: Parity,
-    #[serde(default)]
-    pub stop_bits: StopBits,
+    pub path: Option<toml::Spanned<PathBuf>>,
+    pub baud: Option<toml::Spanned<Baud>>,
+    pub data_bits: Option<toml::Spanned<DataBits>>,
+    pub parity: Option<toml::Spanned<Parity>>,
+    pub stop_bits: Option<toml::Spanned<StopBits>>,
+    /// tcp-client: `HOST:PORT` the PBX serves SMDR on (Panasonic: port 2300).
+    pub connect: Option<toml::Spanned<HostPort>>,
+    /// tcp-listen: address and port the PBX connects to (Avaya IP Office style).
+    pub listen: Option<toml::Spanned<Listen>>,
+    /// tcp-client: the login the PBX wants before it sends SMDR (`panasonic`).
+    pub login: Option<toml::Spanned<Login>>,
+    pub user: Option<toml::Spanned<LoginText>>,
+    pub password: Option<toml::Spanned<LoginText>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SourceKind {
+    #[default]
+    Serial,
+    TcpClient,
+    TcpListen,
+}
+
+impl SourceKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SourceKind::Serial => "serial",
+            SourceKind::TcpClient => "tcp-client",
+            SourceKind::TcpListen => "tcp-listen",
+        }
+    }
+}
+
+/// A login handshake a PBX wants on its SMDR socket.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Login {
+    /// Panasonic KX-TDA/TDE/NCP/NS LAN SMDR (port 2300): the user line, then the password
+    /// line, each ended by CR LF (formats/panasonic.md §7).
+    Panasonic,
+}
+
+/// Panasonic's LAN SMDR user, as the manuals and collectors name it.
+pub const PANASONIC_USER: &str = "SMDR";
+
+/// A host name or address and a port, kept as written: the name is resolved at each connect,
+/// so a PBX whose address changes behind a DNS name is followed.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "String")]
+pub struct HostPort {
+    pub host: String,
+    pub port: u16,
+}
+
+impl fmt::Display for HostPort {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.host.contains(':') {
+            write!(f, "[{}]:{}", self.host, self.port)
+        } else {
+            write!(f, "{}:{}", self.host, self.port)
+        }
+    }
+}
+
+impl TryFrom<String> for HostPort {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, String> {
+        let bad = || {
+            format!("{s:?} is not HOST:PORT such as \"192.0.2.5:2300\" or \"pbx.office.lan:2300\"")
+        };
+        if let Ok(a) = s.parse::<SocketAddr>() {
+            if a.port() == 0 {
+                return Err(bad());
+            }
+            return Ok(HostPort {
+                host: a.ip().to_string(),
+                port: a.port(),
+            });
+        }
+        let (host, port) = s.rsplit_once(':').ok_or_else(bad)?;
+        let port: u16 = port.parse().map_err(|_| bad())?;
+        let host_ok = !host.is_empty()
+            && host.len() <= 253
+            && host
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-' || b == b'_');
+        if port == 0 || !host_ok {
+            return Err(bad());
+        }
+        Ok(HostPort {
+            host: host.to_string(),
+            port,
+        })
+    }
+}
+
+/// A user name or password sent to the PBX: printable ASCII only, since a CR or LF inside
+/// would end the line early and send the rest as another line.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "String")]
+pub struct LoginText(pub String);
+
+impl TryFrom<String> for LoginText {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, String> {
+        if !s.is_empty() && s.len() <= 64 && s.bytes().all(|b| b.is_ascii_graphic()) {
+            Ok(LoginText(s))
+        } else {
+            Err(
+                "a login user or password is 1 to 64 printable ASCII characters, no spaces"
+                    .to_string(),
+            )
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, Default, Deserialize)]
@@ -699,15 +809,274 @@ impl TryFrom<String> for Listen {
 }
 
 impl SourceConfig {
-    /// `9600 8N1` as a technician writes it.
+    pub fn kind(&self) -> SourceKind {
+        self.kind.as_ref().map(|k| *k.get_ref()).unwrap_or_default()
+    }
+
+    /// The serial path; empty for TCP kinds (validation makes it present for serial).
+    pub fn path(&self) -> &Path {
+        self.path.as_ref().map_or(Path::new(""), |p| p.get_ref())
+    }
+
+    pub fn baud(&self) -> u32 {
+        self.baud
+            .as_ref()
+            .map_or(Baud::default(), |b| *b.get_ref())
+            .0
+    }
+
+    pub fn data_bits(&self) -> u8 {
+        self.data_bits
+            .as_ref()
+            .map_or(DataBits::default(), |b| *b.get_ref())
+            .0
+    }
+
+    pub fn parity(&self) -> Parity {
+        self.parity
+            .as_ref()
+            .map(|p| *p.get_ref())
+            .unwrap_or_default()
+    }
+
+    pub fn stop_bits(&self) -> u8 {
+        self.stop_bits
+            .as_ref()
+            .map_or(StopBits::default(), |b| *b.get_ref())
+            .0
+    }
+
+    /// tcp-client: where to connect (validation makes it present for that kind).
+    pub fn connect(&self) -> Option<&HostPort> {
+        self.connect.as_ref().map(|c| c.get_ref())
+    }
+
+    /// tcp-listen: where to listen (validation makes it present for that kind).
+    pub fn listen(&self) -> Option<SocketAddr> {
+        self.listen.as_ref().map(|l| l.get_ref().0)
+    }
+
+    /// The login to perform after connecting: (user, password), Panasonic's only for now.
+    pub fn login(&self) -> Option<(&str, &str)> {
+        self.login.as_ref()?;
+        let user = self
+            .user
+            .as_ref()
+            .map_or(PANASONIC_USER, |u| u.get_ref().0.as_str());
+        let password = self
+            .password
+            .as_ref()
+            .map_or("", |p| p.get_ref().0.as_str());
+        Some((user, password))
+    }
+
+    /// What the page shows as the port and `raw_lines.source` stores after the kind:
+    /// `/dev/smdr0`, `tcp:192.0.2.5:2300`, `tcp-listen:0.0.0.0:9000`.
+    pub fn port_label(&self) -> String {
+        match self.kind() {
+            SourceKind::Serial => self.path().display().to_string(),
+            SourceKind::TcpClient => {
+                format!(
+                    "tcp:{}",
+                    self.connect().map_or(String::new(), |c| c.to_string())
+                )
+            }
+            SourceKind::TcpListen => format!(
+                "tcp-listen:{}",
+                self.listen().map_or(String::new(), |a| a.to_string())
+            ),
+        }
+    }
+
+    /// The stored source name: `serial:/dev/smdr0`, `tcp:HOST:PORT`, `tcp-listen:ADDR`.
+    pub fn source_name(&self) -> String {
+        match self.kind() {
+            SourceKind::Serial => format!("serial:{}", self.path().display()),
+            _ => self.port_label(),
+        }
+    }
+
+    /// One phrase for `check-config`: `serial /dev/smdr0 at 9600 8N1`,
+    /// `tcp:192.0.2.5:2300 (TCP client)`.
+    pub fn describe(&self) -> String {
+        match self.kind() {
+            SourceKind::Serial => format!(
+                "serial {} at {}",
+                self.path().display(),
+                self.settings_label()
+            ),
+            _ => format!("{} ({})", self.port_label(), self.settings_label()),
+        }
+    }
+
+    /// `9600 8N1` as a technician writes it; for TCP, how the connection is made.
     pub fn settings_label(&self) -> String {
-        format!(
-            "{} {}{}{}",
-            self.baud.0,
-            self.data_bits.0,
-            self.parity.as_char(),
-            self.stop_bits.0
-        )
+        match self.kind() {
+            SourceKind::Serial => format!(
+                "{} {}{}{}",
+                self.baud(),
+                self.data_bits(),
+                self.parity().as_char(),
+                self.stop_bits()
+            ),
+            SourceKind::TcpClient => match self.login() {
+                Some((user, _)) => format!("TCP client, Panasonic login as {user}"),
+                None => "TCP client".to_string(),
+            },
+            SourceKind::TcpListen => "TCP listen, one PBX at a time".to_string(),
+        }
+    }
+
+    /// Checks across keys: a key of another kind is refused (it would be ignored without a
+    /// word), and each kind has what it needs. `table_at` is where `[source]` starts, to point
+    /// at when a key is missing. Returns the byte offset to point at and the reason.
+    fn check(&self, table_at: Option<usize>) -> Result<(), (usize, String)> {
+        let kind = self.kind();
+        let at_kind = self
+            .kind
+            .as_ref()
+            .map(|k| k.span().start)
+            .or(table_at)
+            .unwrap_or(0);
+        let serial_keys = [
+            ("path", self.path.as_ref().map(|k| k.span().start)),
+            ("baud", self.baud.as_ref().map(|k| k.span().start)),
+            ("data_bits", self.data_bits.as_ref().map(|k| k.span().start)),
+            ("parity", self.parity.as_ref().map(|k| k.span().start)),
+            ("stop_bits", self.stop_bits.as_ref().map(|k| k.span().start)),
+        ];
+        let login_keys = [
+            ("login", self.login.as_ref().map(|k| k.span().start)),
+            ("user", self.user.as_ref().map(|k| k.span().start)),
+            ("password", self.password.as_ref().map(|k| k.span().start)),
+        ];
+        let connect_at = self.connect.as_ref().map(|k| k.span().start);
+        let listen_at = self.listen.as_ref().map(|k| k.span().start);
+        let first = |keys: &[(&'static str, Option<usize>)]| {
+            keys.iter().find_map(|(k, at)| at.map(|at| (*k, at)))
+        };
+        match kind {
+            SourceKind::Serial => {
+                if let Some(at) = connect_at {
+                    return Err((
+                        at,
+                        "connect is for kind = \"tcp-client\": add it to read SMDR from the \
+                         PBX over the network, or give the serial port: path = \"/dev/smdr0\""
+                            .to_string(),
+                    ));
+                }
+                if let Some(at) = listen_at {
+                    return Err((
+                        at,
+                        "listen is for kind = \"tcp-listen\" (the PBX connects to the box); \
+                         a serial source needs path = \"/dev/smdr0\""
+                            .to_string(),
+                    ));
+                }
+                if let Some((k, at)) = first(&login_keys) {
+                    return Err((
+                        at,
+                        format!("{k} is for kind = \"tcp-client\": a serial port has no login"),
+                    ));
+                }
+                if self.path.is_none() {
+                    return Err((
+                        at_kind,
+                        "[source] needs the serial port: path = \"/dev/smdr0\" (or kind = \
+                         \"tcp-client\" / \"tcp-listen\" for SMDR over the network)"
+                            .to_string(),
+                    ));
+                }
+            }
+            SourceKind::TcpClient | SourceKind::TcpListen => {
+                let this = kind.as_str();
+                if let Some((k, at)) = first(&serial_keys) {
+                    return Err((
+                        at,
+                        format!("{k} is for a serial port; kind = \"{this}\" reads the network"),
+                    ));
+                }
+                if kind == SourceKind::TcpClient {
+                    if let Some(at) = listen_at {
+                        return Err((
+                            at,
+                            "listen is for kind = \"tcp-listen\"; kind = \"tcp-client\" \
+                             connects to the PBX: connect = \"192.0.2.5:2300\""
+                                .to_string(),
+                        ));
+                    }
+                    if connect_at.is_none() {
+                        return Err((
+                            at_kind,
+                            "kind = \"tcp-client\" needs where the PBX serves SMDR: connect = \
+                             \"192.0.2.5:2300\" (Panasonic LAN SMDR uses port 2300)"
+                                .to_string(),
+                        ));
+                    }
+                    match (&self.login, &self.password) {
+                        (Some(l), None) => {
+                            return Err((
+                                l.span().start,
+                                "login = \"panasonic\" needs the SMDR password: password = \
+                                 \"PCCSMDR\" (the factory default; the installer may have \
+                                 changed it)"
+                                    .to_string(),
+                            ))
+                        }
+                        (None, _) => {
+                            if let Some((k, at)) = first(&login_keys[1..]) {
+                                return Err((
+                                    at,
+                                    format!(
+                                        "{k} without a login: add login = \"panasonic\" for \
+                                         Panasonic LAN SMDR, or remove {k}"
+                                    ),
+                                ));
+                            }
+                        }
+                        _ => {}
+                    }
+                } else {
+                    if let Some(at) = connect_at {
+                        return Err((
+                            at,
+                            "connect is for kind = \"tcp-client\"; with kind = \"tcp-listen\" \
+                             the PBX connects to the box: listen = \"0.0.0.0:9000\""
+                                .to_string(),
+                        ));
+                    }
+                    if let Some((k, at)) = first(&login_keys) {
+                        return Err((
+                            at,
+                            format!(
+                                "{k}: with kind = \"tcp-listen\" the PBX connects to the box, \
+                                 so there is no login to send"
+                            ),
+                        ));
+                    }
+                    match &self.listen {
+                        None => {
+                            return Err((
+                                at_kind,
+                                "kind = \"tcp-listen\" needs the address and port the PBX \
+                                 connects to: listen = \"0.0.0.0:9000\""
+                                    .to_string(),
+                            ))
+                        }
+                        Some(l) if l.get_ref().0.port() == 0 => {
+                            return Err((
+                                l.span().start,
+                                "port 0: the PBX must be told a fixed port, e.g. \
+                                 listen = \"0.0.0.0:9000\""
+                                    .to_string(),
+                            ))
+                        }
+                        Some(_) => {}
+                    }
+                }
+            }
+        }
+        Ok(())
     }
 }
 
@@ -781,6 +1150,12 @@ impl Config {
                 ));
             }
         }
+        // Where `[source]` starts, to point at when it lacks a key it needs.
+        let table_at = text.find("[source]");
+        config
+            .source
+            .check(table_at)
+            .map_err(|(at, reason)| refuse(Some(at), format!("[source] {reason}")))?;
         config
             .leds
             .check()
@@ -905,6 +1280,132 @@ mod tests {
                 "[source]\npath = \"/dev/x\"\n[names.extensions]\n101 = 5\n",
                 "box.toml:4:",
                 "invalid type",
+            ),
+        ];
+        for (text, at, reason) in cases {
+            let e = err(text);
+            assert!(e.starts_with(at), "{text:?} gave {e:?}, want prefix {at:?}");
+            assert!(e.contains(reason), "{text:?} gave {e:?}, want {reason:?}");
+        }
+    }
+
+    #[test]
+    fn source_kinds_parse_with_their_labels() {
+        let c = Config::parse(Path::new("x.toml"), "[source]\npath = \"/dev/smdr0\"\n").unwrap();
+        assert_eq!(c.source.kind(), SourceKind::Serial);
+        assert_eq!(c.source.source_name(), "serial:/dev/smdr0");
+        assert_eq!(c.source.port_label(), "/dev/smdr0");
+
+        let c = Config::parse(
+            Path::new("x.toml"),
+            "[source]\nkind = \"tcp-client\"\nconnect = \"pbx.office.lan:2300\"\n\
+             login = \"panasonic\"\npassword = \"PCCSMDR\"\n",
+        )
+        .unwrap();
+        let s = &c.source;
+        assert_eq!(s.kind(), SourceKind::TcpClient);
+        assert_eq!(s.source_name(), "tcp:pbx.office.lan:2300");
+        assert_eq!(s.login(), Some(("SMDR", "PCCSMDR")));
+        assert_eq!(s.settings_label(), "TCP client, Panasonic login as SMDR");
+
+        let c = Config::parse(
+            Path::new("x.toml"),
+            "[source]\nkind = \"tcp-client\"\nconnect = \"[2001:db8::5]:2300\"\n",
+        )
+        .unwrap();
+        assert_eq!(c.source.port_label(), "tcp:[2001:db8::5]:2300");
+        assert_eq!(c.source.login(), None);
+
+        let c = Config::parse(
+            Path::new("x.toml"),
+            "[source]\nkind = \"tcp-listen\"\nlisten = \"0.0.0.0:9000\"\n",
+        )
+        .unwrap();
+        assert_eq!(c.source.source_name(), "tcp-listen:0.0.0.0:9000");
+        assert_eq!(
+            c.source.listen(),
+            Some(SocketAddr::from(([0, 0, 0, 0], 9000)))
+        );
+    }
+
+    #[test]
+    fn source_refusals_name_file_line_and_reason() {
+        let cases = [
+            (
+                "[source]\nbaud = 9600\n",
+                "box.toml:1:1:",
+                "needs the serial port",
+            ),
+            (
+                "[source]\nkind = \"serial\"\n",
+                "box.toml:2:8:",
+                "needs the serial port",
+            ),
+            (
+                "[source]\npath = \"/dev/x\"\nlisten = \"0.0.0.0:9000\"\n",
+                "box.toml:3:",
+                "listen is for kind = \"tcp-listen\"",
+            ),
+            (
+                "[source]\npath = \"/dev/x\"\npassword = \"x\"\n",
+                "box.toml:3:",
+                "a serial port has no login",
+            ),
+            (
+                "[source]\nkind = \"tcp-client\"\nconnect = \"h:1\"\nbaud = 9600\n",
+                "box.toml:4:",
+                "baud is for a serial port",
+            ),
+            (
+                "[source]\nkind = \"tcp-client\"\nconnect = \"h:1\"\nlisten = \"0.0.0.0:1\"\n",
+                "box.toml:4:",
+                "listen is for kind = \"tcp-listen\"",
+            ),
+            (
+                "[source]\nkind = \"tcp-client\"\nconnect = \"h:1\"\npassword = \"x\"\n",
+                "box.toml:4:",
+                "password without a login",
+            ),
+            (
+                "[source]\nkind = \"tcp-client\"\nconnect = \"h:1\"\nlogin = \"panasonic\"\n\
+                 password = \"a b\"\n",
+                "box.toml:5:",
+                "printable ASCII",
+            ),
+            (
+                "[source]\nkind = \"tcp-client\"\nconnect = \"h:0\"\n",
+                "box.toml:3:",
+                "not HOST:PORT",
+            ),
+            (
+                "[source]\nkind = \"tcp-client\"\nconnect = \"a b:1\"\n",
+                "box.toml:3:",
+                "not HOST:PORT",
+            ),
+            (
+                "[source]\nkind = \"tcp-client\"\nconnect = \"h:1\"\nlogin = \"avaya\"\n",
+                "box.toml:4:",
+                "unknown variant `avaya`",
+            ),
+            (
+                "[source]\nkind = \"tcp-listen\"\n",
+                "box.toml:2:8:",
+                "needs the address and port the PBX connects to",
+            ),
+            (
+                "[source]\nkind = \"tcp-listen\"\nlisten = \"0.0.0.0:0\"\n",
+                "box.toml:3:",
+                "port 0",
+            ),
+            (
+                "[source]\nkind = \"tcp-listen\"\nlisten = \"0.0.0.0:9000\"\nconnect = \"h:1\"\n",
+                "box.toml:4:",
+                "connect is for kind = \"tcp-client\"",
+            ),
+            (
+                "[source]\nkind = \"tcp-listen\"\nlisten = \"0.0.0.0:9000\"\npath = \"/dev/x\"\n",
+                "box.toml:4:",
+                "path is for a serial port",
             ),
         ];
         for (text, at, reason) in cases {

@@ -1,10 +1,11 @@
 //! `smdrbox run`: wires source -> ring -> store writer, the web thread, and signals.
 
 use crate::config::Config;
+use crate::config::SourceKind;
 use crate::core::dialect::new_dialect;
 use crate::core::health::Snapshot;
 use crate::ring::Ring;
-use crate::source::{now_ms, serial, Intake};
+use crate::source::{now_ms, serial, tcp, Intake};
 use crate::status::Status;
 use crate::store::writer::{self, WriterOptions};
 use anyhow::{Context, Result};
@@ -16,10 +17,10 @@ static RING: Ring = Ring::new();
 
 pub fn run(config: Config, config_path: &Path) -> Result<()> {
     let started = now_ms();
-    let source_name = format!("serial:{}", config.source.path.display());
+    let source_name = config.source.source_name();
     RING.set_capacity(config.ring.capacity.0);
     let status = Arc::new(Status::new(
-        config.source.path.display().to_string(),
+        config.source.port_label(),
         config.source.settings_label(),
         config.pbx.dialect.as_str().to_string(),
         started,
@@ -131,7 +132,14 @@ pub fn run(config: Config, config_path: &Path) -> Result<()> {
             }
         };
         tokio::pin!(signal);
-        let source = serial::run(&config.source, &mut intake, &status, rx);
+        let cfg = &config.source;
+        let source = async {
+            match cfg.kind() {
+                SourceKind::Serial => serial::run(cfg, &mut intake, &status, rx).await,
+                SourceKind::TcpClient => tcp::run_client(cfg, &mut intake, &status, rx).await,
+                SourceKind::TcpListen => tcp::run_listen(cfg, &mut intake, &status, rx).await,
+            }
+        };
         tokio::pin!(source);
         tokio::select! {
             why = &mut signal => {

@@ -128,6 +128,12 @@ struct SimArgs {
     /// Print on this real serial device instead of a pseudo-terminal.
     #[arg(long, conflicts_with = "link")]
     tty: Option<PathBuf>,
+    /// Send over TCP to a daemon with `kind = "tcp-listen"` at this address.
+    #[arg(long, conflicts_with_all = ["link", "tty", "tcp_listen"])]
+    tcp: Option<String>,
+    /// Serve over TCP on this address and wait for a daemon with `kind = "tcp-client"`.
+    #[arg(long, conflicts_with_all = ["link", "tty"])]
+    tcp_listen: Option<String>,
     /// Speed for --tty.
     #[arg(long, default_value_t = 9600)]
     baud: u32,
@@ -196,10 +202,9 @@ fn run(cli: Cli) -> Result<()> {
         Command::CheckConfig { file } => {
             let c = Config::load(&file)?;
             println!(
-                "{}: ok: serial {} at {}, dialect {} ({}), database {}, web on {}, ring {} lines, commit every {} ms or {} lines",
+                "{}: ok: {}, dialect {} ({}), database {}, web on {}, ring {} lines, commit every {} ms or {} lines",
                 file.display(),
-                c.source.path.display(),
-                c.source.settings_label(),
+                c.source.describe(),
                 c.pbx.dialect.as_str(),
                 c.pbx.date_order.as_str(),
                 c.store.path.display(),
@@ -372,9 +377,11 @@ fn simulate(a: SimArgs) -> Result<()> {
     use smdrbox::simulate as sim;
     sim::install()?;
     let end = sim::ending(&a.line_ending)?;
-    let mut port = match &a.tty {
-        Some(t) => sim::Port::tty(t, a.baud)?,
-        None => sim::Port::pty(a.link.as_deref())?,
+    let mut port = match (&a.tty, &a.tcp, &a.tcp_listen) {
+        (Some(t), _, _) => sim::Port::tty(t, a.baud)?,
+        (_, Some(addr), _) => sim::Port::tcp_connect(addr)?,
+        (_, _, Some(addr)) => sim::Port::tcp_listen(addr)?,
+        _ => sim::Port::pty(a.link.as_deref())?,
     };
     // Scripts and tests read this line to find the port.
     println!("simulated PBX on {}", port.describe());

@@ -55,6 +55,11 @@ pub enum Port {
         link: Option<PathBuf>,
     },
     Tty(Box<dyn serialport::SerialPort>),
+    /// SMDR over TCP: to a daemon with `kind = "tcp-listen"`, or from one with `tcp-client`.
+    Tcp {
+        stream: std::net::TcpStream,
+        label: String,
+    },
 }
 
 impl Port {
@@ -94,6 +99,35 @@ impl Port {
         Ok(Port::Tty(p))
     }
 
+    /// Connect to a daemon listening for the PBX (`kind = "tcp-listen"`).
+    pub fn tcp_connect(addr: &str) -> Result<Port> {
+        let stream = std::net::TcpStream::connect(addr)
+            .with_context(|| format!("connecting to {addr} (is the daemon listening there?)"))?;
+        Ok(Port::Tcp {
+            stream,
+            label: format!("tcp:{addr}"),
+        })
+    }
+
+    /// Serve SMDR as a networked PBX does: wait for the daemon (`kind = "tcp-client"`) to
+    /// connect. Whatever it sends (a login) is left unread: this PBX accepts any.
+    pub fn tcp_listen(addr: &str) -> Result<Port> {
+        let l =
+            std::net::TcpListener::bind(addr).with_context(|| format!("listening on {addr}"))?;
+        let local = l.local_addr().context("reading the listening address")?;
+        // Scripts read this line to find the port (`:0` picks one).
+        println!("simulated PBX waiting on tcp-listen:{local}");
+        use std::io::Write as _;
+        std::io::stdout().flush().ok();
+        let (stream, peer) = l
+            .accept()
+            .with_context(|| format!("accepting on {local}"))?;
+        Ok(Port::Tcp {
+            stream,
+            label: format!("tcp-listen:{local} (daemon {peer})"),
+        })
+    }
+
     pub fn describe(&self) -> String {
         match self {
             Port::Pty { path, link, .. } => match link {
@@ -101,6 +135,7 @@ impl Port {
                 None => path.display().to_string(),
             },
             Port::Tty(p) => p.name().unwrap_or_default(),
+            Port::Tcp { label, .. } => label.clone(),
         }
     }
 
@@ -111,6 +146,9 @@ impl Port {
         match self {
             Port::Pty { master, .. } => master.write_all(&buf).context("writing to the pty")?,
             Port::Tty(p) => p.write_all(&buf).context("writing to the tty")?,
+            Port::Tcp { stream, label } => stream
+                .write_all(&buf)
+                .with_context(|| format!("writing to {label}"))?,
         }
         Ok(())
     }

@@ -83,3 +83,26 @@ fn readme_led_settings_parse_as_a_configuration() {
     assert_eq!(gpio.backend(), LedBackend::Gpio);
     assert_eq!(gpio.gpio_line(Led::Red), Some(22));
 }
+
+#[test]
+fn readme_tcp_source_examples_parse_as_configurations() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let section = readme
+        .split_once("### SMDR over the network")
+        .expect("README has the TCP section")
+        .1
+        .split_once("\n## ")
+        .expect("a section after it")
+        .0;
+    let blocks: Vec<&str> = section
+        .split("```toml\n")
+        .skip(1)
+        .filter_map(|b| b.split_once("```").map(|(t, _)| t))
+        .collect();
+    assert_eq!(blocks.len(), 3, "client with login, client, listener");
+    for block in blocks {
+        smdrbox::config::Config::parse(std::path::Path::new("README.md"), block)
+            .unwrap_or_else(|e| panic!("{e}\n{block}"));
+    }
+}

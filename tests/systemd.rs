@@ -426,6 +426,36 @@ fn pings_go_on_while_the_store_retries_a_locked_database() {
     d.stop();
 }
 
+/// The TCP sources beat while they wait: a client backing off from a refusing PBX (its waits
+/// grow past the 10 s stall limit) and a listener no PBX connects to keep the pings going.
+#[test]
+fn pings_go_on_while_tcp_sources_wait() {
+    let free = || {
+        std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port()
+    };
+    for source in [
+        format!("kind = \"tcp-client\"\nconnect = \"127.0.0.1:{}\"", free()),
+        format!("kind = \"tcp-listen\"\nlisten = \"127.0.0.1:{}\"", free()),
+    ] {
+        let b = TestBox::with_source(&source, "", "");
+        let m = Manager::bind();
+        let d = Daemon::start_with_env(&b.config, &m.env(true));
+        let ready = m.wait_for(Duration::from_secs(30), "READY=1", |m| m.has("READY=1"));
+        std::thread::sleep(Duration::from_secs(16));
+        let pings = m.pings_between(ready.at, Instant::now());
+        assert_pings_regular(&pings);
+        assert!(pings.len() >= 13, "{source}: pings {pings:?}");
+        assert!(!d.log_contains("no more pings"), "{:?}", d.log);
+        assert_eq!(d.status()["status"]["link"], "down");
+        assert_all_from(&m, d.pid());
+        d.stop();
+    }
+}
+
 #[test]
 fn pings_stop_while_storage_hangs() {
     let tmp = tempfile::tempdir().unwrap();

@@ -52,7 +52,8 @@ pub struct StoredCounts {
 pub struct Snapshot {
     pub version: String,
     pub started_ms: i64,
-    /// Configured port path and settings (`9600 8N1`).
+    /// Configured port (a path, `tcp:HOST:PORT` or `tcp-listen:ADDR`) and settings (`9600 8N1`,
+    /// `TCP client`).
     pub port: String,
     pub settings: String,
     pub dialect: String,
@@ -138,6 +139,11 @@ const GARBLED_MIN_BYTES: u64 = 200;
 /// How long a storage notice (corrupt database moved aside) shows as a fault.
 const NOTICE_FAULT_MS: i64 = 24 * 3600 * 1000;
 
+/// A TCP source (its port reads `tcp:…` or `tcp-listen:…`): the words differ, not the rules.
+fn is_tcp(s: &Snapshot) -> bool {
+    s.port.starts_with("tcp:") || s.port.starts_with("tcp-listen:")
+}
+
 pub fn judge(s: &Snapshot, now_ms: i64) -> Verdict {
     let mut f = Vec::new();
     let mut add = |cause, level, message: String| {
@@ -152,7 +158,8 @@ pub fn judge(s: &Snapshot, now_ms: i64) -> Verdict {
             Cause::LinkDown,
             Level::Fault,
             format!(
-                "serial link down for {}: {}",
+                "{} link down for {}: {}",
+                if is_tcp(s) { "TCP" } else { "serial" },
                 human_duration(now_ms - s.link_since_ms),
                 s.link_reason
             ),
@@ -160,7 +167,11 @@ pub fn judge(s: &Snapshot, now_ms: i64) -> Verdict {
         LinkState::Connecting => add(
             Cause::Connecting,
             Level::Warning,
-            format!("opening {}", s.port),
+            if is_tcp(s) {
+                format!("connecting: {}", s.link_reason)
+            } else {
+                format!("opening {}", s.port)
+            },
         ),
         LinkState::Up => {}
     }
@@ -171,10 +182,18 @@ pub fn judge(s: &Snapshot, now_ms: i64) -> Verdict {
         add(
             Cause::Garbled,
             Level::Fault,
-            format!(
-                "{} of {} bytes were control characters: check baud rate and parity (set {})",
-                fc.garbage_bytes, fc.bytes_in, s.settings
-            ),
+            if is_tcp(s) {
+                format!(
+                    "{} of {} bytes were control characters: is this port the PBX's SMDR \
+                     output?",
+                    fc.garbage_bytes, fc.bytes_in
+                )
+            } else {
+                format!(
+                    "{} of {} bytes were control characters: check baud rate and parity (set {})",
+                    fc.garbage_bytes, fc.bytes_in, s.settings
+                )
+            },
         );
     }
     let parsed = s.records + s.rejects;
@@ -303,6 +322,21 @@ mod tests {
         let v = judge(&s, 0);
         assert_eq!(v.level, Level::Fault);
         assert!(v.summary.contains("check baud rate and parity"), "{v:?}");
+
+        // A TCP source: the same rules, words without serial settings.
+        let mut s = up();
+        s.port = "tcp:192.0.2.5:2300".into();
+        s.link = LinkState::Down;
+        s.link_reason = "connection refused by 192.0.2.5:2300".into();
+        assert_eq!(
+            judge(&s, 5_000).summary,
+            "TCP link down for 5 s: connection refused by 192.0.2.5:2300"
+        );
+        s.link = LinkState::Up;
+        s.framer.bytes_in = 1000;
+        s.framer.garbage_bytes = 300;
+        let v = judge(&s, 0);
+        assert!(v.summary.contains("SMDR output"), "{v:?}");
 
         let mut s = up();
         s.records = 100;

@@ -1,6 +1,7 @@
-//! Sources: where bytes come from. Only this module knows termios and device files.
+//! Sources: where bytes come from. Only this module knows termios, device files and sockets.
 
 pub mod serial;
+pub mod tcp;
 
 use crate::core::framer::{Framer, Line};
 use crate::ring::{Entry, Ring};

@@ -23,18 +23,18 @@ const PATH_CHECK: Duration = Duration::from_secs(2);
 
 fn open(cfg: &SourceConfig) -> io::Result<tokio_serial::SerialStream> {
     use tokio_serial::{DataBits, FlowControl, SerialPortBuilderExt, StopBits};
-    let builder = tokio_serial::new(cfg.path.to_string_lossy(), cfg.baud.0)
-        .data_bits(if cfg.data_bits.0 == 7 {
+    let builder = tokio_serial::new(cfg.path().to_string_lossy(), cfg.baud())
+        .data_bits(if cfg.data_bits() == 7 {
             DataBits::Seven
         } else {
             DataBits::Eight
         })
-        .parity(match cfg.parity {
+        .parity(match cfg.parity() {
             Parity::None => tokio_serial::Parity::None,
             Parity::Even => tokio_serial::Parity::Even,
             Parity::Odd => tokio_serial::Parity::Odd,
         })
-        .stop_bits(if cfg.stop_bits.0 == 2 {
+        .stop_bits(if cfg.stop_bits() == 2 {
             StopBits::Two
         } else {
             StopBits::One
@@ -111,7 +111,7 @@ pub async fn run(
         let mut port = match open(cfg) {
             Ok(p) => p,
             Err(e) => {
-                let why = explain_open_error(&cfg.path, &e);
+                let why = explain_open_error(cfg.path(), &e);
                 if status.set_link(LinkState::Down, &why, now_ms()) {
                     tracing::warn!("link down: {why}; retrying every {} s", RETRY.as_secs());
                 }
@@ -124,10 +124,10 @@ pub async fn run(
             }
         };
         failures = 0;
-        let dev = device_of(&cfg.path);
+        let dev = device_of(cfg.path());
         let settings = cfg.settings_label();
         status.set_link(LinkState::Up, &format!("open at {settings}"), now_ms());
-        tracing::info!("link up: {} at {settings}", cfg.path.display());
+        tracing::info!("link up: {} at {settings}", cfg.path().display());
         let mut check = tokio::time::interval(PATH_CHECK);
         check.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         let why = loop {
@@ -142,11 +142,11 @@ pub async fn run(
                     Err(e) => break format!("read error: {e}"),
                 },
                 _ = check.tick() => {
-                    let now = device_of(&cfg.path);
+                    let now = device_of(cfg.path());
                     if now != dev {
                         break match now {
-                            None => format!("{} vanished", cfg.path.display()),
-                            Some(_) => format!("{} now names another device", cfg.path.display()),
+                            None => format!("{} vanished", cfg.path().display()),
+                            Some(_) => format!("{} now names another device", cfg.path().display()),
                         };
                     }
                 }

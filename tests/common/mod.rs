@@ -117,6 +117,16 @@ impl TestBox {
         }
     }
 
+    /// A data directory with a config whose `[source]` table is `source` (e.g. a TCP source:
+    /// `kind = "tcp-client"\nconnect = "127.0.0.1:2300"`); `link` is unused.
+    pub fn with_source(source: &str, store: &str, tables: &str) -> TestBox {
+        let b = TestBox::new(store, tables);
+        let text = std::fs::read_to_string(&b.config).unwrap();
+        let (_, rest) = text.split_once("\n\n").unwrap();
+        std::fs::write(&b.config, format!("[source]\n{source}\n\n{rest}")).unwrap();
+        b
+    }
+
     pub fn start(&self) -> Daemon {
         Daemon::start(&self.config)
     }
