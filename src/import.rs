@@ -27,15 +27,23 @@ pub struct ImportReport {
 
 const BATCH: usize = 1000;
 
-/// Split off leading lines that start with `# `.
+/// The last header line of a file `smdrbox capture` wrote: the lines after it are the box's,
+/// even one that starts with `# `.
+pub const END_OF_HEADER: &[u8] = b"# End of header.";
+
+/// Split off leading lines that start with `# ` (up to and including [`END_OF_HEADER`]).
 pub fn skip_comment_header(mut bytes: &[u8]) -> (&[u8], u64) {
     let mut n = 0;
     while bytes.starts_with(b"# ") {
         n += 1;
-        bytes = match bytes.iter().position(|&b| b == b'\n') {
-            Some(i) => &bytes[i + 1..],
-            None => &[],
+        let (line, rest) = match bytes.iter().position(|&b| b == b'\n') {
+            Some(i) => (&bytes[..i], &bytes[i + 1..]),
+            None => (bytes, &[][..]),
         };
+        bytes = rest;
+        if line.strip_suffix(b"\r").unwrap_or(line) == END_OF_HEADER {
+            break;
+        }
     }
     (bytes, n)
 }
@@ -127,5 +135,8 @@ mod tests {
         assert_eq!(rest, b"line\n# not skipped\n");
         assert_eq!(skip_comment_header(b"# only"), (&b""[..], 1));
         assert_eq!(skip_comment_header(b"#nospace\n"), (&b"#nospace\n"[..], 0));
+        let (rest, n) = skip_comment_header(b"# a\r\n# End of header.\r\n# stored line\r\n");
+        assert_eq!(n, 2);
+        assert_eq!(rest, b"# stored line\r\n");
     }
 }

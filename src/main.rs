@@ -76,6 +76,29 @@ enum Command {
         #[arg(long, value_enum, default_value = "text")]
         format: ReportFormat,
     },
+    /// The lines the box received, in the corpus's format, to attach to a bug report.
+    Capture {
+        #[arg(long)]
+        db: Option<PathBuf>,
+        /// The header names the PBX settings from this configuration (else "unknown").
+        #[arg(long, short)]
+        config: Option<PathBuf>,
+        /// First day the lines were received, YYYY-MM-DD (default: the last 2000 lines).
+        #[arg(long, conflicts_with = "last")]
+        from: Option<String>,
+        /// Last day the lines were received, YYYY-MM-DD, inclusive (default: today).
+        #[arg(long, conflicts_with = "last")]
+        to: Option<String>,
+        /// The latest N lines (the default, with N = 2000).
+        #[arg(long)]
+        last: Option<u64>,
+        /// Only the lines no dialect could read.
+        #[arg(long)]
+        rejects_only: bool,
+        /// Write here (default: standard output).
+        #[arg(long, short)]
+        out: Option<PathBuf>,
+    },
     /// A consistent copy of the database, safe while the daemon is capturing.
     Backup {
         #[arg(long)]
@@ -316,6 +339,15 @@ fn run(cli: Cli) -> Result<()> {
             }
             Ok(())
         }
+        Command::Capture {
+            db,
+            config,
+            from,
+            to,
+            last,
+            rejects_only,
+            out,
+        } => capture(db, config, from, to, last, rejects_only, out),
         Command::Backup { db, config, out } => {
             let (db, _) = db_and_dialect(db, config.as_deref(), &DialectArgs::none())?;
             if !db.exists() {
@@ -371,6 +403,74 @@ fn db_and_dialect(
         };
     }
     Ok((path, opts))
+}
+
+fn capture(
+    db: Option<PathBuf>,
+    config: Option<PathBuf>,
+    from: Option<String>,
+    to: Option<String>,
+    last: Option<u64>,
+    rejects_only: bool,
+    out: Option<PathBuf>,
+) -> Result<()> {
+    use smdrbox::capture::{self as cap, Selection, Settings};
+    let loaded = config.as_deref().map(Config::load).transpose()?;
+    let db = db
+        .or_else(|| loaded.as_ref().map(|c| c.store.path.clone()))
+        .unwrap_or_else(|| smdrbox::config::StoreConfig::default().path);
+    if !db.exists() {
+        bail!("{}: no such database", db.display());
+    }
+    let settings = match (&loaded, &config) {
+        (Some(c), Some(path)) => Settings {
+            pbx: Some(format!(
+                "dialect {}, date order {} (as configured in {})",
+                c.pbx.dialect.as_str(),
+                c.pbx.date_order.as_str(),
+                path.display()
+            )),
+            port: Some(c.source.describe()),
+        },
+        _ => Settings::default(),
+    };
+    let written = chrono::Local::now();
+    let selection = if from.is_some() || to.is_some() {
+        // A period starts the first day given, else today: unlike the CSV's default month.
+        let today = written.date_naive();
+        let from = from.or_else(|| to.clone());
+        let (from, to) = smdrbox::export::parse_period(from.as_deref(), to.as_deref(), today)
+            .map_err(anyhow::Error::msg)?;
+        Selection::Days(from, to)
+    } else {
+        Selection::Last(last.unwrap_or(cap::DEFAULT_LAST))
+    };
+    let reader = smdrbox::store::read::Reader::open(&db)?;
+    let plan = cap::plan(&reader, selection, rejects_only)?;
+    if plan.is_empty() {
+        bail!("{}: {}", db.display(), plan.empty_message());
+    }
+    let n = match &out {
+        Some(path) => {
+            // create_new: never overwrite an earlier capture by mistake.
+            let f = std::fs::File::options()
+                .write(true)
+                .create_new(true)
+                .open(path)
+                .with_context(|| format!("creating {}", path.display()))?;
+            cap::write(&reader, &plan, &settings, written, f)
+                .with_context(|| format!("writing {}", path.display()))?
+        }
+        None => cap::write(&reader, &plan, &settings, written, std::io::stdout().lock())?,
+    };
+    let to = out
+        .as_ref()
+        .map(|p| format!(" to {}", p.display()))
+        .unwrap_or_default();
+    eprintln!(
+        "smdrbox: wrote {n} lines{to}; the file contains callers' phone numbers (personal data): send it only where it may go"
+    );
+    Ok(())
 }
 
 fn simulate(a: SimArgs) -> Result<()> {

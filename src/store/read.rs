@@ -67,6 +67,33 @@ pub struct RejectRow {
     pub reason: String,
 }
 
+/// One stored line as the box received it, for `smdrbox capture`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawLineRow {
+    pub seq: i64,
+    pub received_ms: i64,
+    pub source: String,
+    /// Exactly the stored bytes: framed, without terminator, control bytes removed.
+    pub bytes: Vec<u8>,
+    pub kind: String,
+    pub truncated: bool,
+    pub partial: bool,
+    pub reason: Option<String>,
+}
+
+/// Which raw lines to read: a seq range (fixed once, so two passes over a live database see
+/// the same lines), optionally a receive-time range and only rejects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LineFilter {
+    pub first_seq: i64,
+    pub last_seq: i64,
+    /// Unix ms, inclusive.
+    pub from_ms: i64,
+    /// Unix ms, exclusive.
+    pub to_ms: i64,
+    pub rejects_only: bool,
+}
+
 const CALL_COLUMNS: &str = "r.seq, l.received_at, s.name, r.dialect, r.layout, r.call_date,
     r.call_time, r.time_is, r.direction, r.extension, r.trunk, r.number, r.caller_name, r.ddi,
     r.ring_secs, r.duration_secs, r.cost, r.currency, r.account_code, r.condition, r.unanswered,
@@ -205,6 +232,71 @@ impl Reader {
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The highest seq stored (0 for an empty database).
+    pub fn last_seq(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("SELECT coalesce(max(seq), 0) FROM raw_lines", [], |r| {
+                r.get(0)
+            })?)
+    }
+
+    /// The seq of the `n`th latest line (of rejects only if asked), or None when fewer are
+    /// stored.
+    pub fn nth_last_seq(&self, n: u64, rejects_only: bool) -> Result<Option<i64>> {
+        let Some(offset) = n.checked_sub(1) else {
+            return Ok(None);
+        };
+        let offset = i64::try_from(offset).unwrap_or(i64::MAX);
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT seq FROM raw_lines WHERE (?2 = 0 OR kind = 'reject')
+                 ORDER BY seq DESC LIMIT 1 OFFSET ?1",
+                rusqlite::params![offset, rejects_only],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    /// The raw lines `filter` selects, in seq order.
+    pub fn for_each_raw_line(
+        &self,
+        filter: &LineFilter,
+        mut f: impl FnMut(&RawLineRow) -> Result<()>,
+    ) -> Result<u64> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT l.seq, l.received_at, s.name, l.line, l.kind, l.truncated, l.partial, l.reason
+             FROM raw_lines l JOIN sources s ON s.id = l.source_id
+             WHERE l.seq BETWEEN ?1 AND ?2 AND l.received_at >= ?3 AND l.received_at < ?4
+                 AND (?5 = 0 OR l.kind = 'reject')
+             ORDER BY l.seq",
+        )?;
+        let mut rows = st.query(rusqlite::params![
+            filter.first_seq,
+            filter.last_seq,
+            filter.from_ms,
+            filter.to_ms,
+            filter.rejects_only
+        ])?;
+        let mut n = 0;
+        while let Some(r) = rows.next()? {
+            let row = RawLineRow {
+                seq: r.get(0)?,
+                received_ms: r.get(1)?,
+                source: r.get(2)?,
+                bytes: r.get(3)?,
+                kind: r.get(4)?,
+                truncated: r.get(5)?,
+                partial: r.get(6)?,
+                reason: r.get(7)?,
+            };
+            f(&row)?;
+            n += 1;
+        }
+        Ok(n)
     }
 
     /// The most recent box events (start, stop, link down/up, overflow), newest first.

@@ -339,7 +339,12 @@ impl App {
         let (path, query) = url.split_once('?').unwrap_or((url, ""));
         let known = matches!(
             path,
-            "/" | "/calls" | "/export.csv" | "/api/status" | "/healthz" | "/reports"
+            "/" | "/calls"
+                | "/export.csv"
+                | "/capture.log"
+                | "/api/status"
+                | "/healthz"
+                | "/reports"
         ) || path.starts_with("/reports/");
         if !known {
             return Reply::text(404, "not found\n").into();
@@ -361,6 +366,7 @@ impl App {
                 Reply::html(code, pages::calls_page(&ctx, &calls))
             }
             "/export.csv" => return self.export(&ctx, query),
+            "/capture.log" => return self.capture(&ctx, query),
             "/api/status" => self.api(&ctx),
             "/healthz" => self.healthz(&ctx),
             "/reports" => match export::parse_period(
@@ -439,6 +445,94 @@ impl App {
             }
             Err(e) => Reply::text(503, format!("cannot start the download: {e:#}\n")).into(),
         }
+    }
+
+    /// `/capture.log?from=&to=` or `?last=N`, `&rejects=1`: the stored lines for a bug report,
+    /// the file `smdrbox capture` writes. Counted and streamed on a download thread.
+    fn capture(&mut self, ctx: &Ctx<Local>, query: &str) -> Answer {
+        use crate::capture::{self as cap, Selection};
+        let from = query_param(query, "from").filter(|v| !v.is_empty());
+        let to = query_param(query, "to").filter(|v| !v.is_empty());
+        let last = query_param(query, "last").filter(|v| !v.is_empty());
+        let rejects_only = query_param(query, "rejects").is_some_and(|v| v == "1");
+        let selection = if from.is_some() || to.is_some() {
+            // One day given: that day alone, as the CLI does.
+            let from = from.or_else(|| to.clone());
+            match export::parse_period(from.as_deref(), to.as_deref(), ctx.today()) {
+                Ok((f, t)) => Selection::Days(f, t),
+                Err(e) => return Reply::text(400, format!("{e}\n")).into(),
+            }
+        } else {
+            match last.as_deref().map(str::parse::<u64>) {
+                None => Selection::Last(cap::DEFAULT_LAST),
+                Some(Ok(n)) if n > 0 => Selection::Last(n),
+                Some(_) => {
+                    return Reply::text(400, "last: give a number of lines, 1 or more\n").into()
+                }
+            }
+        };
+        let Some(slot) = DOWNLOADS.take() else {
+            return Reply::text(503, "two downloads are running; try again in a moment\n").into();
+        };
+        // The running box knows its port and dialect: the header names them.
+        let snap = (self.snapshot)();
+        let known = |s: &str| (!s.is_empty()).then(|| s.to_string());
+        let settings = cap::Settings {
+            pbx: known(&snap.dialect).map(|d| {
+                format!("dialect {d} (the running box's; date order: see its configuration)")
+            }),
+            port: known(&snap.port).map(|p| match known(&snap.settings) {
+                Some(s) => format!("{p}, {s}"),
+                None => p,
+            }),
+        };
+        let db_path = self.db_path.clone();
+        let work = move || {
+            let written = Local::now();
+            // Counted first, here on the download thread: the header states the counts, and an
+            // empty selection is answered in words rather than with an empty file.
+            let planned = Reader::open(&db_path).and_then(|reader| {
+                let plan = cap::plan(&reader, selection, rejects_only)?;
+                Ok((reader, plan))
+            });
+            let (reader, plan) = match planned {
+                Ok(p) => p,
+                Err(e) => return Reply::text(503, format!("database unavailable: {e:#}\n")),
+            };
+            if plan.is_empty() {
+                return Reply::text(404, format!("{}\n", plan.empty_message()));
+            }
+            let started = std::io::pipe()
+                .map_err(anyhow::Error::from)
+                .and_then(|(rx, tx)| {
+                    std::thread::Builder::new()
+                        .name("web-capture".into())
+                        .spawn(move || {
+                            if let Err(e) = cap::write(&reader, &plan, &settings, written, tx) {
+                                tracing::warn!("web: capture cut short: {e:#}");
+                            }
+                        })
+                        .map(|_| rx)
+                        .map_err(anyhow::Error::from)
+                });
+            match started {
+                Ok(rx) => {
+                    let mut r = Reply::new(200, "text/plain; charset=utf-8", Vec::new());
+                    r.headers.push((
+                        "Content-Disposition",
+                        format!("attachment; filename=\"{}\"", cap::file_name(written)),
+                    ));
+                    r.stream = Some(rx);
+                    r
+                }
+                Err(e) => Reply::text(503, format!("cannot start the download: {e:#}\n")),
+            }
+        };
+        Answer::Off(Job {
+            thread: "web-download",
+            slot,
+            work: Box::new(work),
+        })
     }
 
     /// `/reports/NAME`, `/reports/NAME.csv`, `/reports/NAME.json`: checked here, built and

@@ -278,6 +278,16 @@ where
             "<h2>Lines that could not be read</h2><p>{} in all (kept raw in the database).",
             d.counts.rejects
         );
+        // The raw lines are what a bug report needs, whether or not any were rejected.
+        w!(
+            h,
+            " Download the lines for a bug report: <a href=\"/capture.log\">the last {} \
+             lines</a>, <a href=\"/capture.log?rejects=1\">the rejects only</a>, \
+             <a href=\"/capture.log?from={}\">today's lines</a> (they contain callers' phone \
+             numbers).",
+            crate::capture::DEFAULT_LAST,
+            ctx.today()
+        );
         if d.rejects.is_empty() {
             h.push_str("</p>");
         } else {
