@@ -305,6 +305,7 @@ mod tests {
                 unanswered,
                 transferred: false,
                 forwarded: false,
+                extra: Default::default(),
             }),
             warnings: vec![],
         }

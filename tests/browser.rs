@@ -35,6 +35,7 @@ fn record(number: &str, name: Option<&str>, unanswered: bool) -> Parsed {
             unanswered,
             transferred: false,
             forwarded: false,
+            extra: Default::default(),
         }),
         warnings: vec![],
     }

@@ -106,6 +106,7 @@ fn call(
             unanswered: condition == Some("NA"),
             transferred: number.ends_with('-'),
             forwarded: false,
+            extra: Default::default(),
         }),
         warnings: vec![],
     }

@@ -119,7 +119,11 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, NaiveDateTime, Timelike};
 use serde::{Deserialize, Serialize};
 
+use crate::core::dialect::{DialectKind, Grouping};
 use crate::core::record::{Cost, Direction, Record, TimeMeaning};
+
+pub mod by_id;
+pub mod whole;
 
 /// The version of the grouping rules and of [`Call`]'s fields. The store keeps calls grouped per
 /// day under this number (with the package version) and regroups the days stored under another:
@@ -337,6 +341,36 @@ pub fn normalise_number(s: &str) -> Option<String> {
 /// Groups records (in the store's order, `(seq, record)`) into calls, ordered by their first
 /// part. Every seq is in exactly one call's `parts`.
 pub fn group(records: &[(i64, Record)]) -> Vec<Call> {
+    let grouping_of = |r: &Record| {
+        DialectKind::from_name(r.dialect).map_or(Grouping::Legs, DialectKind::grouping)
+    };
+    if records
+        .iter()
+        .all(|(_, r)| grouping_of(r) == Grouping::Legs)
+    {
+        return group_legs(records);
+    }
+    // A database can hold more than one family (the PBX was replaced): each is grouped by its
+    // own rules and the calls merged in the order of their first part.
+    let mut legs = Vec::new();
+    let mut by_id = Vec::new();
+    let mut whole = Vec::new();
+    for (seq, r) in records {
+        match grouping_of(r) {
+            Grouping::Legs => legs.push((*seq, r.clone())),
+            Grouping::CallId => by_id.push((*seq, r)),
+            Grouping::Whole => whole.push((*seq, r)),
+        }
+    }
+    let mut calls = group_legs(&legs);
+    calls.extend(by_id::group(&by_id));
+    calls.extend(whole::group(&whole));
+    calls.sort_by_key(|c| c.parts.first().copied());
+    calls
+}
+
+/// Panasonic's rules (the module doc): legs linked by trunk, caller and timing.
+fn group_legs(records: &[(i64, Record)]) -> Vec<Call> {
     let mut g = Grouper::default();
     let mut last_time = None;
     for (i, (seq, rec)) in records.iter().enumerate() {
@@ -1072,6 +1106,7 @@ mod tests {
             unanswered: cd == "NA",
             transferred: cd == "TR",
             forwarded: cd == "FW",
+            extra: Default::default(),
         }
     }
 
@@ -1440,6 +1475,7 @@ mod tests {
                     unanswered: cd == "NA",
                     transferred: cd == "TR" || rng.u32(0..20) == 0,
                     forwarded: cd == "FW",
+                    extra: Default::default(),
                 };
                 // Seqs mostly increasing, sometimes repeated or out of order.
                 let seq = if rng.u32(0..10) == 0 {

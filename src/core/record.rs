@@ -92,6 +92,40 @@ pub struct Record {
     pub transferred: bool,
     /// Forwarded to an outside line (condition `FW`).
     pub forwarded: bool,
+    /// What some PBXs print beyond Panasonic's columns; all empty for Panasonic (and then left
+    /// out of the JSON, so Panasonic's golden files did not change).
+    #[serde(skip_serializing_if = "Extra::is_empty")]
+    pub extra: Extra,
+}
+
+/// Fields some PBX families print and Panasonic does not (Avaya IP Office's call ID,
+/// continuation flag, hold and park times, user names). Stored in their own columns, so the
+/// calls model can link the records of one call by the PBX's own id instead of by timing.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub struct Extra {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The PBX's id shared by every record of one call (Avaya IP Office Call ID, Asterisk
+    /// uniqueid/linkedid, 3CX callid). Ids may restart (a PBX reboot): grouping pairs it with
+    /// the call's start time.
+    pub call_id: Option<String>,
+    /// More records of this call follow (Avaya IP Office Continuation = 1).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub continued: bool,
+    /// Seconds the call spent on hold in this record.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hold_secs: Option<u32>,
+    /// Seconds the call spent parked (or queued, where the PBX says so) in this record.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub park_secs: Option<u32>,
+    /// The name the PBX printed for `extension` (Avaya IP Office's user name).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub extension_name: Option<String>,
+}
+
+impl Extra {
+    pub fn is_empty(&self) -> bool {
+        *self == Extra::default()
+    }
 }
 
 /// What kind of non-record line the dialect recognised.

@@ -267,9 +267,10 @@ impl Store {
             let mut rec = tx.prepare_cached(
                 "INSERT INTO records(seq, dialect, layout, call_date, call_time, time_is, extension,
                     trunk, direction, number, caller_name, ddi, ring_secs, duration_secs, cost,
-                    currency, account_code, condition, unanswered, transferred, forwarded, warnings)
+                    currency, account_code, condition, unanswered, transferred, forwarded, warnings,
+                    call_id, continued, hold_secs, park_secs, extension_name)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
-                    ?17, ?18, ?19, ?20, ?21, ?22)",
+                    ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27)",
             )?;
             for (item, source_id) in batch.iter().zip(&source_ids) {
                 let reason = match item.parsed {
@@ -302,7 +303,7 @@ impl Store {
                             r.dialect,
                             r.layout,
                             r.date.map(|d| d.format("%Y-%m-%d").to_string()),
-                            r.time.map(|t| t.format("%H:%M").to_string()),
+                            r.time.map(time_text),
                             r.time_is.as_str(),
                             r.extension,
                             r.trunk,
@@ -320,6 +321,11 @@ impl Store {
                             r.transferred,
                             r.forwarded,
                             warnings,
+                            r.extra.call_id,
+                            r.extra.continued,
+                            r.extra.hold_secs,
+                            r.extra.park_secs,
+                            r.extra.extension_name,
                         ])?;
                     }
                     Parsed::Header { .. } => out.headers += 1,
@@ -443,6 +449,17 @@ impl Store {
             .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
             .context("checkpoint")?;
         Ok(())
+    }
+}
+
+/// A record's time as stored: `HH:MM` when the PBX printed minutes only (Panasonic; also any
+/// time on the full minute, which reads back the same), `HH:MM:SS` otherwise.
+fn time_text(t: chrono::NaiveTime) -> String {
+    use chrono::Timelike;
+    if t.second() == 0 {
+        t.format("%H:%M").to_string()
+    } else {
+        t.format("%H:%M:%S").to_string()
     }
 }
 

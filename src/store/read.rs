@@ -1,7 +1,7 @@
 //! Read-only queries for the web page and the CLI export, on their own connection.
 
 use crate::core::calls::Call;
-use crate::core::record::{Cost, Direction, Record, TimeMeaning};
+use crate::core::record::{Cost, Direction, Extra, Record, TimeMeaning};
 use anyhow::{Context, Result};
 use chrono::{NaiveDate, NaiveTime};
 use rusqlite::{Connection, OpenFlags, OptionalExtension, Row};
@@ -56,6 +56,11 @@ pub struct CallRow {
     pub transferred: bool,
     pub forwarded: bool,
     pub warnings: Option<String>,
+    pub call_id: Option<String>,
+    pub continued: bool,
+    pub hold_secs: Option<i64>,
+    pub park_secs: Option<i64>,
+    pub extension_name: Option<String>,
 }
 
 /// A line the dialect could not read, for the technician.
@@ -97,7 +102,8 @@ pub struct LineFilter {
 const CALL_COLUMNS: &str = "r.seq, l.received_at, s.name, r.dialect, r.layout, r.call_date,
     r.call_time, r.time_is, r.direction, r.extension, r.trunk, r.number, r.caller_name, r.ddi,
     r.ring_secs, r.duration_secs, r.cost, r.currency, r.account_code, r.condition, r.unanswered,
-    r.transferred, r.forwarded, r.warnings
+    r.transferred, r.forwarded, r.warnings, r.call_id, r.continued, r.hold_secs, r.park_secs,
+    r.extension_name
     FROM records r JOIN raw_lines l ON l.seq = r.seq JOIN sources s ON s.id = l.source_id";
 
 fn call_row(r: &Row<'_>) -> rusqlite::Result<CallRow> {
@@ -126,6 +132,11 @@ fn call_row(r: &Row<'_>) -> rusqlite::Result<CallRow> {
         transferred: r.get(21)?,
         forwarded: r.get(22)?,
         warnings: r.get(23)?,
+        call_id: r.get(24)?,
+        continued: r.get(25)?,
+        hold_secs: r.get(26)?,
+        park_secs: r.get(27)?,
+        extension_name: r.get(28)?,
     })
 }
 
@@ -358,10 +369,11 @@ impl CallRow {
             .call_date
             .as_deref()
             .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
-        let time = self
-            .call_time
-            .as_deref()
-            .and_then(|t| NaiveTime::parse_from_str(t, "%H:%M").ok());
+        let time = self.call_time.as_deref().and_then(|t| {
+            NaiveTime::parse_from_str(t, "%H:%M:%S")
+                .or_else(|_| NaiveTime::parse_from_str(t, "%H:%M"))
+                .ok()
+        });
         let direction = match self.direction.as_str() {
             "incoming" => Direction::Incoming,
             "internal" => Direction::Internal,
@@ -373,8 +385,8 @@ impl CallRow {
         });
         let u32_of = |v: Option<i64>| v.and_then(|n| u32::try_from(n).ok());
         Record {
-            dialect: static_name(&self.dialect, &["panasonic"]),
-            layout: static_name(&self.layout, &["A", "B", "C"]),
+            dialect: static_name(&self.dialect, crate::core::dialect::NAMES),
+            layout: static_name(&self.layout, crate::core::dialect::LAYOUTS),
             date,
             time,
             time_is: if self.time_is == "start" {
@@ -396,6 +408,13 @@ impl CallRow {
             unanswered: self.unanswered,
             transferred: self.transferred,
             forwarded: self.forwarded,
+            extra: Extra {
+                call_id: self.call_id.clone(),
+                continued: self.continued,
+                hold_secs: u32_of(self.hold_secs),
+                park_secs: u32_of(self.park_secs),
+                extension_name: self.extension_name.clone(),
+            },
         }
     }
 }

@@ -29,7 +29,7 @@ pub const MIGRATIONS: &[&str] = &[
         dialect       TEXT NOT NULL,
         layout        TEXT NOT NULL,
         call_date     TEXT,                  -- YYYY-MM-DD as printed by the PBX (its local time)
-        call_time     TEXT,                  -- HH:MM
+        call_time     TEXT,                  -- HH:MM, or HH:MM:SS (migration 4)
         time_is       TEXT NOT NULL,         -- 'end' or 'start' of the call
         extension     TEXT NOT NULL,
         trunk         TEXT,
@@ -80,6 +80,16 @@ pub const MIGRATIONS: &[&str] = &[
         calls   INTEGER NOT NULL,            -- how many
         data    BLOB NOT NULL                -- postcard-encoded calls, in the order of their first part
     );
+    "#,
+    // 4: what other PBX families print beyond Panasonic's columns (core::record::Extra):
+    // Avaya IP Office links the records of one call by its call ID, not by timing. call_time
+    // may now carry seconds (HH:MM:SS) where the PBX prints them.
+    r#"
+    ALTER TABLE records ADD COLUMN call_id TEXT;
+    ALTER TABLE records ADD COLUMN continued INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE records ADD COLUMN hold_secs INTEGER;
+    ALTER TABLE records ADD COLUMN park_secs INTEGER;
+    ALTER TABLE records ADD COLUMN extension_name TEXT;
     "#,
 ];
 

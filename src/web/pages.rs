@@ -640,6 +640,11 @@ mod tests {
             transferred: false,
             forwarded: false,
             warnings: None,
+            call_id: None,
+            continued: false,
+            hold_secs: None,
+            park_secs: None,
+            extension_name: None,
         }
     }
 

@@ -888,6 +888,7 @@ impl Panasonic {
             unanswered: cd == Some("NA"),
             transferred: cd == Some("TR") || d.transfer_dash,
             forwarded: cd == Some("FW"),
+            extra: Default::default(),
             condition: tail.condition,
         };
         Ok(Parsed::Record {
@@ -1396,6 +1397,7 @@ mod tests {
                 unanswered: false,
                 transferred: true,
                 forwarded: false,
+                extra: Default::default(),
             }),
             warnings: vec![],
         };
