@@ -16,7 +16,7 @@ path = "$DIR/pbx.tty"
 baud = 9600
 
 [pbx]
-dialect = "panasonic"
+dialect = "auto"    # recognised from the first lines; the status page says which
 date_order = "dmy"
 
 [store]

@@ -1,7 +1,7 @@
 //! `smdrbox import`: old captures and logs into the database, through the same framer, dialect
 //! and store as live capture.
 
-use crate::core::dialect::{new_dialect, DialectOptions};
+use crate::core::dialect::{new_dialect, new_reader, DateOrder, DialectChoice, DialectOptions};
 use crate::core::framer::{decode, Framer, Line};
 use crate::store::{Ingested, Store};
 use anyhow::{Context, Result};
@@ -23,6 +23,8 @@ pub struct ImportReport {
     pub overlong_lines: u64,
     pub first_seq: i64,
     pub last_seq: i64,
+    /// The dialect that read it (with `auto`: the family recognised, or "auto" if none was).
+    pub dialect: String,
 }
 
 const BATCH: usize = 1000;
@@ -51,7 +53,8 @@ pub fn skip_comment_header(mut bytes: &[u8]) -> (&[u8], u64) {
 pub fn import_file(
     store: &mut Store,
     path: &Path,
-    dialect: DialectOptions,
+    dialect: DialectChoice,
+    date_order: DateOrder,
     now_ms: i64,
 ) -> Result<ImportReport> {
     let data = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
@@ -75,7 +78,7 @@ pub fn import_file(
     if let Some(l) = framer.flush() {
         keep(l);
     }
-    let mut dialect = new_dialect(dialect);
+    let mut dialect = new_reader(dialect, date_order);
     let mut report = ImportReport {
         file: path.display().to_string(),
         bytes: data.len() as u64,
@@ -86,6 +89,8 @@ pub fn import_file(
         ..ImportReport::default()
     };
     for chunk in lines.chunks(BATCH) {
+        // Auto-detection numbers its lines; this chunk's first is `lines_before + 1`.
+        let lines_before = dialect.detection().map_or(0, |d| d.lines_seen as i64);
         let parsed: Vec<_> = chunk
             .iter()
             .map(|l| dialect.parse(&decode(&l.bytes)))
@@ -110,7 +115,27 @@ pub fn import_file(
         report.records += c.records;
         report.headers += c.headers;
         report.rejects += c.rejects;
+        let offset = c.first_seq - lines_before - 1;
+        while let Some(decision) = dialect.take_decision() {
+            let mut fresh = new_dialect(DialectOptions {
+                kind: decision.kind,
+                date_order,
+            });
+            let r = store
+                .reread(&mut *fresh, decision, offset)
+                .with_context(|| {
+                    format!(
+                        "reading lines of {} again as {}",
+                        path.display(),
+                        decision.kind.as_str()
+                    )
+                })?;
+            report.records += r.records;
+            report.headers += r.headers;
+            report.rejects -= (r.records + r.headers).min(report.rejects);
+        }
     }
+    report.dialect = dialect.name().to_string();
     store
         .event(
             now_ms,

@@ -10,7 +10,7 @@ mod truth_days;
 
 use chrono::NaiveDate;
 use smdrbox::core::calls::{group, Call};
-use smdrbox::core::dialect::DialectOptions;
+use smdrbox::core::dialect::{DateOrder, DialectChoice};
 use smdrbox::core::officeday::{office_day, DayOptions, Layout};
 use smdrbox::store::call_days;
 use smdrbox::store::read::Reader;
@@ -104,7 +104,14 @@ fn import(dir: &Path, name: &str, text: &str) -> (PathBuf, Store) {
     std::fs::write(&capture, text).unwrap();
     let db = dir.join("calls.db");
     let mut store = Store::open(&db).unwrap();
-    smdrbox::import::import_file(&mut store, &capture, DialectOptions::default(), 0).unwrap();
+    smdrbox::import::import_file(
+        &mut store,
+        &capture,
+        DialectChoice::default(),
+        DateOrder::Dmy,
+        0,
+    )
+    .unwrap();
     (db, store)
 }
 
@@ -231,7 +238,14 @@ fn a_commit_makes_the_days_around_its_records_stale() {
     );
     let capture = dir.path().join("late.log");
     std::fs::write(&capture, format!("{late}\r\n")).unwrap();
-    smdrbox::import::import_file(&mut store, &capture, DialectOptions::default(), 0).unwrap();
+    smdrbox::import::import_file(
+        &mut store,
+        &capture,
+        DialectChoice::default(),
+        DateOrder::Dmy,
+        0,
+    )
+    .unwrap();
     assert_eq!(
         stored_days(&db),
         ["2026-03-01"],
@@ -277,7 +291,14 @@ fn the_daemon_groups_the_settled_days_by_itself() {
     std::fs::write(&capture, printout()).unwrap();
     {
         let mut store = Store::open(&b.db).unwrap();
-        smdrbox::import::import_file(&mut store, &capture, DialectOptions::default(), 0).unwrap();
+        smdrbox::import::import_file(
+            &mut store,
+            &capture,
+            DialectChoice::default(),
+            DateOrder::Dmy,
+            0,
+        )
+        .unwrap();
     }
     assert_eq!(b.count("SELECT count(*) FROM call_days"), 0);
     let d = b.start();

@@ -12,7 +12,7 @@ const T: Duration = Duration::from_secs(60);
 
 /// Every Panasonic capture replays through a pty into the running daemon: each non-blank line
 /// becomes exactly one stored raw line, in order, as a record, header or reject, and what the
-/// daemon stored equals what the dialect (pinned by tests/golden_panasonic.rs) parses.
+/// daemon stored equals what the dialect (pinned by tests/golden_corpus.rs) parses.
 #[test]
 fn corpus_replays_through_pty_into_database() {
     for file in corpus_files("panasonic") {

@@ -24,11 +24,11 @@ fn packaged_configuration_passes_check_config() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    // A Raspberry Pi with the udev name of the adapter, a Panasonic PBX at 9600 8N1, the
-    // database in the unit's state directory.
+    // A Raspberry Pi with the udev name of the adapter, a PBX at 9600 8N1 whose family is
+    // recognised from its lines, the database in the unit's state directory.
     assert!(
         stdout.contains(
-            "ok: serial /dev/smdr0 at 9600 8N1, dialect panasonic (dmy), \
+            "ok: serial /dev/smdr0 at 9600 8N1, dialect auto (dmy), \
              database /var/lib/smdrbox/smdrbox.db, web on 0.0.0.0:8080"
         ),
         "{stdout}"

@@ -128,7 +128,7 @@ pub mod whole;
 /// The version of the grouping rules and of [`Call`]'s fields. The store keeps calls grouped per
 /// day under this number (with the package version) and regroups the days stored under another:
 /// bump it with any change that can change a call or add a field.
-pub const MODEL_VERSION: u32 = 1;
+pub const MODEL_VERSION: u32 = 2;
 
 /// What a report prints instead of ring times when the layout has none.
 pub const RING_UNKNOWN_NOTICE: &str =
@@ -206,6 +206,10 @@ pub enum Note {
     AnsweredWithoutTalk,
     /// The PBX printed `**` for the date or time of a line of this call.
     TimeNotPrinted,
+    /// Voicemail took a part of the call (Avaya IP Office `VM Channel` party). Voicemail is
+    /// not a person: a call only voicemail took is lost (incoming) or not connected
+    /// (internal), and its voicemail part is in no leg, talk time or `rang`.
+    Voicemail,
 }
 
 /// One call: every leg the PBX printed for it, merged.
@@ -373,10 +377,16 @@ pub fn group(records: &[(i64, Record)]) -> Vec<Call> {
 fn group_legs(records: &[(i64, Record)]) -> Vec<Call> {
     let mut g = Grouper::default();
     let mut last_time = None;
+    let mut notices = Vec::new();
     for (i, (seq, rec)) in records.iter().enumerate() {
         let leg = Leg::new(i, *seq, rec, &mut last_time);
-        g.place(leg, rec);
+        if leg.role == Role::Notice {
+            notices.push((leg, key_of(rec, true)));
+        } else {
+            g.place(leg, rec);
+        }
     }
+    g.attach_notices(notices);
     g.attach_forwards();
     g.link_consultations(records);
     g.finish(records)
@@ -398,7 +408,14 @@ enum Role {
     Dialled,
     /// Intercom.
     Internal,
+    /// Incoming event line without a duration: KX-TD816 `RC` (received, printed when the call
+    /// arrives) or `AN` (answered, with the ring time), or their Call Waiting twins `VR`/`VA`.
+    /// Not a leg: it joins the call whose legs follow ([`NOTICE_CODES`]).
+    Notice,
 }
+
+/// Condition codes of incoming event lines that announce a call rather than end a leg.
+const NOTICE_CODES: [&str; 4] = ["RC", "AN", "VR", "VA"];
 
 #[derive(Debug, Clone)]
 struct Leg {
@@ -442,8 +459,15 @@ impl Leg {
             TimeMeaning::CallEnd => p,
             TimeMeaning::CallStart => p.saturating_add(ring.unwrap_or(0)).saturating_add(talk),
         };
+        let notice = rec.duration_secs.is_none()
+            && !rec.unanswered
+            && rec
+                .condition
+                .as_deref()
+                .is_some_and(|c| NOTICE_CODES.contains(&c));
         let role = match rec.direction {
             Direction::Internal => Role::Internal,
+            Direction::Incoming if notice => Role::Notice,
             Direction::Outgoing if rec.forwarded => Role::Forward,
             Direction::Outgoing => Role::Dialled,
             Direction::Incoming if rec.unanswered => Role::NotAnswered,
@@ -490,7 +514,7 @@ impl Leg {
     fn is_incoming(&self) -> bool {
         matches!(
             self.role,
-            Role::NotAnswered | Role::RangElsewhere | Role::Talked
+            Role::NotAnswered | Role::RangElsewhere | Role::Talked | Role::Notice
         )
     }
 }
@@ -522,6 +546,14 @@ struct Key {
     party: Party,
 }
 
+fn key_of(rec: &Record, incoming: bool) -> Key {
+    Key {
+        incoming,
+        trunk: rec.trunk.clone(),
+        party: party(rec),
+    }
+}
+
 #[derive(Debug)]
 struct Draft {
     direction: Direction,
@@ -531,6 +563,8 @@ struct Draft {
     consultations: Vec<i64>,
     consultation_for: Option<usize>,
     notes: Vec<Note>,
+    /// Event lines ([`Role::Notice`]) of this call; they are parts, not legs.
+    notices: Vec<Leg>,
     /// False once merged into another draft.
     live: bool,
 }
@@ -544,7 +578,34 @@ impl Draft {
             consultations: Vec::new(),
             consultation_for: None,
             notes: Vec::new(),
+            notices: Vec::new(),
             live: true,
+        }
+    }
+
+    /// Made of event lines only: no leg of the call was printed (yet).
+    fn only_notices(&self) -> bool {
+        self.legs.iter().all(|l| l.role == Role::Notice)
+    }
+
+    /// A notice printed while this call was on: at most [`TRANSFER_RING_MAX_SECS`] (and the
+    /// minute's rounding) before its legs began, and not after its last leg ended.
+    fn covers_notice(&self, n: &Leg) -> bool {
+        let began = self
+            .legs
+            .iter()
+            .map(|l| {
+                let ring = l.ring.unwrap_or(TRANSFER_RING_MAX_SECS);
+                l.end_lo.saturating_sub(l.talk).saturating_sub(ring)
+            })
+            .min();
+        let ended = self.legs.iter().map(|l| l.end_hi).max();
+        let last_seq = self.legs.iter().map(|l| l.seq).max();
+        match (began, ended, last_seq) {
+            (Some(b), Some(e), Some(s)) => {
+                s > n.seq && n.end_hi >= b.saturating_sub(60) && n.end_lo <= e
+            }
+            _ => false,
         }
     }
 
@@ -666,6 +727,10 @@ impl Grouper {
                 }
             }
             Role::Talked => self.place_transfer(leg, key, Direction::Incoming),
+            // `group_legs` attaches event lines after the legs (`attach_notices`).
+            Role::Notice => {
+                self.push_new(Direction::Incoming, leg, Some(key));
+            }
         }
     }
 
@@ -695,6 +760,40 @@ impl Grouper {
                 let d = self.push_new(direction, leg, Some(key));
                 if transferred {
                     self.drafts[d].notes.push(Note::TransferFirstLegMissing);
+                }
+            }
+        }
+    }
+
+    /// Event lines (KX-TD816 `RC`/`AN`): each joins the earliest incoming call of its caller and
+    /// trunk that was still on when it was printed (its legs are printed later); without one,
+    /// the event lines of one caller and trunk within [`TRANSFER_RING_MAX_SECS`] make a call
+    /// of their own.
+    fn attach_notices(&mut self, notices: Vec<(Leg, Key)>) {
+        for (n, key) in notices {
+            let ids: Vec<usize> = self.by_key.get(&key).cloned().unwrap_or_default();
+            let call = ids.iter().copied().find(|&d| {
+                let draft = &self.drafts[d];
+                draft.live
+                    && draft.direction == Direction::Incoming
+                    && !draft.only_notices()
+                    && draft.covers_notice(&n)
+            });
+            if let Some(d) = call {
+                self.drafts[d].notices.push(n);
+                continue;
+            }
+            let alone = ids.iter().rev().copied().find(|&d| {
+                let draft = &self.drafts[d];
+                draft.only_notices()
+                    && draft.legs.last().is_some_and(|l| {
+                        n.end_lo.saturating_sub(l.end_lo) <= TRANSFER_RING_MAX_SECS
+                    })
+            });
+            match alone {
+                Some(d) => self.drafts[d].legs.push(n),
+                None => {
+                    self.push_new(Direction::Incoming, n, Some(key));
                 }
             }
         }
@@ -887,7 +986,7 @@ fn push_once(v: &mut Vec<String>, s: &str) {
 fn finish_draft(d: &Draft, records: &[(i64, Record)]) -> Call {
     let rec = |l: &Leg| records.get(l.rec).map(|(_, r)| r);
     let legs = &d.legs;
-    let mut parts: Vec<i64> = legs.iter().map(|l| l.seq).collect();
+    let mut parts: Vec<i64> = legs.iter().chain(&d.notices).map(|l| l.seq).collect();
     parts.sort_unstable();
     let end_lo = legs.iter().map(|l| l.end_lo).max().unwrap_or(0);
     let first = legs.first().and_then(rec);
@@ -967,6 +1066,10 @@ fn finish_draft(d: &Draft, records: &[(i64, Record)]) -> Call {
 fn finish_incoming(d: &Draft, records: &[(i64, Record)], call: &mut Call) {
     let legs = &d.legs;
     let rec = |l: &Leg| records.get(l.rec).map(|(_, r)| r);
+    if d.only_notices() {
+        finish_notices(legs, records, call);
+        return;
+    }
     let incoming: Vec<(usize, &Leg)> = legs
         .iter()
         .enumerate()
@@ -1062,8 +1165,38 @@ fn finish_incoming(d: &Draft, records: &[(i64, Record)], call: &mut Call) {
             call.ring_secs = Some(secs_u32(stop.saturating_sub(start)));
         }
     }
+    if call.ring_secs.is_none() {
+        // An `AN` event line prints the ring time its call's legs may lack.
+        call.ring_secs = d.notices.iter().find_map(|n| n.ring).map(secs_u32);
+    }
     let minutes: Vec<i64> = before.iter().map(|l| l.minute()).collect();
     call.estimated.across_minutes = minutes.windows(2).any(|w| w[0] != w[1]);
+    call.estimated.ring_unknown = call.ring_secs.is_none();
+}
+
+/// A call known only from event lines: `AN` says who answered after how long (the talk was
+/// not printed); `RC` alone says it arrived and nothing says anyone answered: lost.
+fn finish_notices(legs: &[Leg], records: &[(i64, Record)], call: &mut Call) {
+    let first = legs.first();
+    call.external_number = first
+        .and_then(|l| records.get(l.rec))
+        .and_then(|(_, r)| normalise_number(&r.number));
+    let start = first.map(|l| l.end_lo.saturating_sub(l.ring.unwrap_or(0)));
+    match legs.iter().find(|l| l.ring.is_some()) {
+        Some(an) => {
+            call.outcome = Outcome::Answered;
+            call.answered_by = Some(an.ext.clone());
+            call.ring_secs = an.ring.map(secs_u32);
+            call.notes.push(Note::AnsweredWithoutTalk);
+            call.start = to_datetime(an.end_lo.saturating_sub(an.ring.unwrap_or(0)));
+        }
+        None => {
+            call.outcome = Outcome::Lost;
+            if let Some(s) = start {
+                call.start = to_datetime(s);
+            }
+        }
+    }
     call.estimated.ring_unknown = call.ring_secs.is_none();
 }
 
@@ -1191,6 +1324,104 @@ mod tests {
         assert_eq!(normalise_number("P0364=12.3").as_deref(), Some("0364123"));
         assert_eq!(normalise_number(""), None);
         assert_eq!(normalise_number("Q COMPANY"), None);
+    }
+
+    /// A KX-TD816 event line (panasonic.md §3, source 7): incoming, ring time or none, no
+    /// duration, `RC`/`AN`/`NA`.
+    fn event(hm: &str, ext: &str, num: &str, ring: Option<u32>, cd: &str) -> Record {
+        rec(
+            7,
+            hm,
+            ext,
+            Some("03"),
+            Direction::Incoming,
+            num,
+            ring,
+            None,
+            cd,
+        )
+    }
+
+    #[test]
+    fn td816_received_and_answered_lines_join_the_call_they_announce() {
+        let calls = group(&seqd(vec![
+            event("10:03", "103", "1234567890", None, "RC"),
+            event("10:03", "103", "1234567890", Some(20), "AN"),
+            inc_a("10:09", "103", "03", "1234567890", 20, 341, ""),
+            // Another caller: received, then nobody answered within 45 s.
+            event("10:12", "104", "09243121", None, "RC"),
+            event("10:13", "104", "09243121", Some(45), "NA"),
+        ]));
+        assert_eq!(parts(&calls), vec![vec![1, 2, 3], vec![4, 5]]);
+        let answered = &calls[0];
+        assert_eq!(answered.outcome, Outcome::Answered);
+        assert_eq!(answered.answered_by.as_deref(), Some("103"));
+        assert!(answered.transferred_to.is_empty(), "AN is not a transfer");
+        assert!(answered.rang.is_empty(), "RC is not a ring without answer");
+        assert_eq!(legs(answered), vec![("103", 341)]);
+        assert_eq!(answered.ring_secs, Some(20));
+        let lost = &calls[1];
+        assert_eq!(lost.outcome, Outcome::Lost);
+        assert_eq!(lost.rang, vec!["104".to_string()]);
+        assert_eq!(lost.ring_secs, Some(45));
+        assert_eq!(lost.start.format("%H:%M:%S").to_string(), "10:12:15");
+    }
+
+    #[test]
+    fn td816_event_lines_alone() {
+        // AN printed, the call's own line not (yet): answered after 20 s, talk unknown.
+        let calls = group(&seqd(vec![
+            event("10:03", "103", "1234567890", None, "RC"),
+            event("10:03", "103", "1234567890", Some(20), "AN"),
+            // RC only: nothing says anyone answered.
+            event("11:00", "105", "0612345678", None, "RC"),
+        ]));
+        assert_eq!(parts(&calls), vec![vec![1, 2], vec![3]]);
+        assert_eq!(calls[0].outcome, Outcome::Answered);
+        assert_eq!(calls[0].answered_by.as_deref(), Some("103"));
+        assert_eq!(calls[0].ring_secs, Some(20));
+        assert_eq!(calls[0].notes, vec![Note::AnsweredWithoutTalk]);
+        assert_eq!(calls[1].outcome, Outcome::Lost);
+        assert!(calls[1].rang.is_empty());
+    }
+
+    /// KX-TES (panasonic.md §1, sources 8, 9, 11): the time is the start; `*` marks the leg
+    /// a call was transferred to, which begins when the first leg ends.
+    #[test]
+    fn tes_start_time_transfer_is_one_call() {
+        let tes = |hm: &str, ext: &str, dur: u32, transferred: bool| Record {
+            layout: "TES",
+            time_is: TimeMeaning::CallStart,
+            transferred,
+            ..rec(
+                7,
+                hm,
+                ext,
+                Some("02"),
+                Direction::Incoming,
+                "0612345678",
+                None,
+                Some(dur),
+                "",
+            )
+        };
+        let calls = group(&seqd(vec![
+            tes("09:10", "202", 103, false),
+            tes("09:12", "203", 468, true),
+            tes("09:30", "201", 35, false),
+        ]));
+        assert_eq!(parts(&calls), vec![vec![1, 2], vec![3]]);
+        let c = &calls[0];
+        assert_eq!(c.answered_by.as_deref(), Some("202"));
+        assert_eq!(c.transferred_to, vec!["203".to_string()]);
+        assert_eq!(c.talk_secs, 571);
+        // Start as printed (the answer: TES prints no ring time); end = 09:12 + 468 s.
+        assert_eq!(c.start.format("%H:%M:%S").to_string(), "09:10:00");
+        assert_eq!(c.end.format("%H:%M:%S").to_string(), "09:19:48");
+        assert!(
+            calls[1].transferred_to.is_empty(),
+            "a later call of the caller is its own"
+        );
     }
 
     #[test]

@@ -8,6 +8,7 @@ pub mod read;
 pub mod schema;
 pub mod writer;
 
+use crate::core::dialect::{detect, detect::Decision, Dialect};
 use crate::core::framer::Line;
 use crate::core::health::StoredCounts;
 use crate::core::record::Parsed;
@@ -23,6 +24,16 @@ pub struct Ingested<'a> {
     pub source: &'a str,
     pub line: &'a Line,
     pub parsed: &'a Parsed,
+}
+
+/// What [`Store::reread`] changed: lines read again, and how many became records or headers
+/// (the rest stay rejects).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Reread {
+    pub lines: u64,
+    pub records: u64,
+    pub headers: u64,
+    pub stale_call_days: usize,
 }
 
 /// What one commit stored.
@@ -264,14 +275,6 @@ impl Store {
                 "INSERT INTO raw_lines(received_at, source_id, line, kind, truncated, partial, reason)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             )?;
-            let mut rec = tx.prepare_cached(
-                "INSERT INTO records(seq, dialect, layout, call_date, call_time, time_is, extension,
-                    trunk, direction, number, caller_name, ddi, ring_secs, duration_secs, cost,
-                    currency, account_code, condition, unanswered, transferred, forwarded, warnings,
-                    call_id, continued, hold_secs, park_secs, extension_name)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
-                    ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27)",
-            )?;
             for (item, source_id) in batch.iter().zip(&source_ids) {
                 let reason = match item.parsed {
                     Parsed::Reject { reason } => Some(reason.as_str()),
@@ -292,41 +295,9 @@ impl Store {
                 }
                 out.last_seq = seq;
                 match item.parsed {
-                    Parsed::Record {
-                        record: r,
-                        warnings,
-                    } => {
+                    Parsed::Record { record, warnings } => {
                         out.records += 1;
-                        let warnings = (!warnings.is_empty()).then(|| warnings.join("; "));
-                        rec.execute(params![
-                            seq,
-                            r.dialect,
-                            r.layout,
-                            r.date.map(|d| d.format("%Y-%m-%d").to_string()),
-                            r.time.map(time_text),
-                            r.time_is.as_str(),
-                            r.extension,
-                            r.trunk,
-                            r.direction.as_str(),
-                            r.number,
-                            r.caller_name,
-                            r.ddi,
-                            r.ring_secs,
-                            r.duration_secs,
-                            r.cost.as_ref().map(|c| c.amount.as_str()),
-                            r.cost.as_ref().map(|c| c.currency.as_str()),
-                            r.account_code,
-                            r.condition,
-                            r.unanswered,
-                            r.transferred,
-                            r.forwarded,
-                            warnings,
-                            r.extra.call_id,
-                            r.extra.continued,
-                            r.extra.hold_secs,
-                            r.extra.park_secs,
-                            r.extra.extension_name,
-                        ])?;
+                        insert_record(&tx, seq, record, warnings)?;
                     }
                     Parsed::Header { .. } => out.headers += 1,
                     Parsed::Reject { .. } => out.rejects += 1,
@@ -370,6 +341,77 @@ impl Store {
         if batch.is_empty() {
             out.last_seq = self.last_seq()?;
         }
+        Ok(out)
+    }
+
+    /// Auto-detection chose a family (`decision`): read the undecided lines again with
+    /// `reader` (a fresh reader of that family), in seq order, in one transaction. Lines it
+    /// still rejects keep their row and get its reason. Counts per day and the calls of the
+    /// days touched follow.
+    ///
+    /// `line_offset` turns the decision's line numbers into seqs: the seq of the reader's line
+    /// `n` is `n + line_offset` (lines are committed in the order they were read, gap-free).
+    pub fn reread(
+        &mut self,
+        reader: &mut dyn Dialect,
+        decision: Decision,
+        line_offset: i64,
+    ) -> Result<Reread> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let mut out = Reread::default();
+        {
+            let (sql, args): (&str, [rusqlite::types::Value; 2]) = match decision.reread {
+                detect::Reread::Pending => (
+                    "SELECT seq, received_at, line FROM raw_lines
+                     WHERE kind = 'reject' AND reason = ?1 AND ?2 IS NOT NULL ORDER BY seq",
+                    [detect::PENDING.to_string().into(), 0i64.into()],
+                ),
+                detect::Reread::Lines { from, to } => (
+                    "SELECT seq, received_at, line FROM raw_lines
+                     WHERE kind = 'reject' AND seq >= ?1 AND seq < ?2 ORDER BY seq",
+                    [
+                        (from as i64 + line_offset).into(),
+                        (to as i64 + line_offset).into(),
+                    ],
+                ),
+            };
+            let rows: Vec<(i64, i64, Vec<u8>)> = tx
+                .prepare(sql)?
+                .query_map(args, |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+                .collect::<rusqlite::Result<_>>()?;
+            let mut update =
+                tx.prepare_cached("UPDATE raw_lines SET kind = ?2, reason = ?3 WHERE seq = ?1")?;
+            let mut count = tx.prepare_cached(
+                "INSERT INTO daily_counts(day, kind, n) VALUES (?1, ?2, ?3)
+                 ON CONFLICT(day, kind) DO UPDATE SET n = n + excluded.n",
+            )?;
+            let mut days = BTreeSet::new();
+            for (seq, received_ms, bytes) in rows {
+                let parsed = reader.parse(&crate::core::framer::decode(&bytes));
+                out.lines += 1;
+                let reason = match &parsed {
+                    Parsed::Reject { reason } => Some(reason.as_str()),
+                    _ => None,
+                };
+                update.execute(params![seq, parsed.kind(), reason])?;
+                match &parsed {
+                    Parsed::Record { record, warnings } => {
+                        out.records += 1;
+                        insert_record(&tx, seq, record, warnings)?;
+                        days.extend(record.date.or_else(|| local_date(received_ms)));
+                    }
+                    Parsed::Header { .. } => out.headers += 1,
+                    Parsed::Reject { .. } => continue,
+                }
+                let day = local_day(received_ms);
+                count.execute(params![day, "reject", -1])?;
+                count.execute(params![day, parsed.kind(), 1])?;
+            }
+            out.stale_call_days = call_days::invalidate(&tx, &days)?;
+        }
+        tx.commit()?;
         Ok(out)
     }
 
@@ -450,6 +492,53 @@ impl Store {
             .context("checkpoint")?;
         Ok(())
     }
+}
+
+const INSERT_RECORD: &str = "INSERT INTO records(seq, dialect, layout, call_date, call_time,
+    time_is, extension, trunk, direction, number, caller_name, ddi, ring_secs, duration_secs, cost,
+    currency, account_code, condition, unanswered, transferred, forwarded, warnings, call_id,
+    continued, hold_secs, park_secs, extension_name)
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,
+    ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27)";
+
+/// One `records` row for the line `seq`.
+fn insert_record(
+    tx: &Connection,
+    seq: i64,
+    r: &crate::core::record::Record,
+    warnings: &[String],
+) -> Result<()> {
+    let warnings = (!warnings.is_empty()).then(|| warnings.join("; "));
+    tx.prepare_cached(INSERT_RECORD)?.execute(params![
+        seq,
+        r.dialect,
+        r.layout,
+        r.date.map(|d| d.format("%Y-%m-%d").to_string()),
+        r.time.map(time_text),
+        r.time_is.as_str(),
+        r.extension,
+        r.trunk,
+        r.direction.as_str(),
+        r.number,
+        r.caller_name,
+        r.ddi,
+        r.ring_secs,
+        r.duration_secs,
+        r.cost.as_ref().map(|c| c.amount.as_str()),
+        r.cost.as_ref().map(|c| c.currency.as_str()),
+        r.account_code,
+        r.condition,
+        r.unanswered,
+        r.transferred,
+        r.forwarded,
+        warnings,
+        r.extra.call_id,
+        r.extra.continued,
+        r.extra.hold_secs,
+        r.extra.park_secs,
+        r.extra.extension_name,
+    ])?;
+    Ok(())
 }
 
 /// A record's time as stored: `HH:MM` when the PBX printed minutes only (Panasonic; also any

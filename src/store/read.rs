@@ -1,6 +1,7 @@
 //! Read-only queries for the web page and the CLI export, on their own connection.
 
 use crate::core::calls::Call;
+use crate::core::dialect;
 use crate::core::record::{Cost, Direction, Extra, Record, TimeMeaning};
 use anyhow::{Context, Result};
 use chrono::{NaiveDate, NaiveTime};
@@ -365,10 +366,19 @@ pub(crate) fn records_between_on(
 impl CallRow {
     /// The stored record as the dialect produced it (what the calls model reads).
     pub fn to_record(&self) -> Record {
+        // A family that prints no year (Mitel's mm/dd; NEC before its first page header) leaves
+        // the date out: the day the box received the line stands in, as it does when a period
+        // selects records (for_each_call_on). Panasonic's `**` keeps its None: the calls model
+        // borrows the date of the line before, which is closer.
         let date = self
             .call_date
             .as_deref()
-            .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+            .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+            .or_else(|| {
+                (self.dialect != "panasonic")
+                    .then(|| crate::store::local_date(self.received_ms))
+                    .flatten()
+            });
         let time = self.call_time.as_deref().and_then(|t| {
             NaiveTime::parse_from_str(t, "%H:%M:%S")
                 .or_else(|_| NaiveTime::parse_from_str(t, "%H:%M"))
@@ -385,8 +395,8 @@ impl CallRow {
         });
         let u32_of = |v: Option<i64>| v.and_then(|n| u32::try_from(n).ok());
         Record {
-            dialect: static_name(&self.dialect, crate::core::dialect::NAMES),
-            layout: static_name(&self.layout, crate::core::dialect::LAYOUTS),
+            dialect: dialect::static_dialect_name(&self.dialect),
+            layout: dialect::static_layout_name(&self.dialect, &self.layout),
             date,
             time,
             time_is: if self.time_is == "start" {
@@ -417,12 +427,6 @@ impl CallRow {
             },
         }
     }
-}
-
-/// The `'static` name among `known` equal to `s`, or "" (records name dialects and layouts
-/// with static strings; the database holds copies).
-fn static_name(s: &str, known: &[&'static str]) -> &'static str {
-    known.iter().copied().find(|k| *k == s).unwrap_or("")
 }
 
 fn wal_path(db: &Path) -> PathBuf {

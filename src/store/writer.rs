@@ -4,7 +4,7 @@
 //! lines and the reader does nothing but frame (see ARCHITECTURE.md).
 
 use super::{Ingested, Store};
-use crate::core::dialect::Dialect;
+use crate::core::dialect::{new_dialect, DateOrder, Dialect, DialectOptions};
 use crate::core::framer::decode;
 use crate::core::record::Parsed;
 use crate::ring::{Batch, Ring};
@@ -17,6 +17,8 @@ pub struct WriterOptions {
     pub source: String,
     pub interval: Duration,
     pub max_batch: usize,
+    /// For the reader of the family auto-detection chooses.
+    pub date_order: DateOrder,
 }
 
 /// Between retries of a failed commit: short at first, then at most this.
@@ -117,6 +119,8 @@ pub fn run(
         let batch: Batch = ring.take_batch(opts.max_batch, opts.interval, true);
         // Once per turn: an idle box still comes round every commit interval.
         status.store_heartbeat().beat();
+        // Auto-detection numbers its lines; this batch's first is `lines_before + 1`.
+        let lines_before = dialect.detection().map_or(0, |d| d.lines_seen as i64);
         let parsed: Vec<Parsed> = batch
             .entries
             .iter()
@@ -170,6 +174,12 @@ pub fn run(
                         if c.records > 0 {
                             counts.stale = true;
                         }
+                        let offset = c.first_seq - lines_before - 1;
+                        if reread(&mut store, &mut *dialect, offset, &opts, status) {
+                            counts.stale = true;
+                            call_days.stale();
+                        }
+                        status.set_detection(dialect.detection());
                         break;
                     }
                     Err(e) => {
@@ -260,6 +270,50 @@ fn nap(d: Duration, status: &Status) {
         }
         std::thread::sleep(left.min(Duration::from_millis(500)));
     }
+}
+
+/// Auto-detection decided (or changed) the family: read the undecided lines again, decision
+/// by decision. `line_offset`: the seq of the reader's line `n` is `n + line_offset`. A failure
+/// leaves the lines stored as rejects (nothing is lost) and is logged. True if anything changed.
+fn reread(
+    store: &mut Store,
+    dialect: &mut dyn Dialect,
+    line_offset: i64,
+    opts: &WriterOptions,
+    status: &Status,
+) -> bool {
+    let mut changed = false;
+    while let Some(decision) = dialect.take_decision() {
+        let mut fresh = new_dialect(DialectOptions {
+            kind: decision.kind,
+            date_order: opts.date_order,
+        });
+        let name = decision.kind.as_str();
+        match store.reread(&mut *fresh, decision, line_offset) {
+            Ok(r) => {
+                tracing::info!(
+                    "dialect recognised as {name}: {} stored lines read again, {} records, {} headers",
+                    r.lines,
+                    r.records,
+                    r.headers
+                );
+                status.on_reread(r.records, r.headers);
+                status.push_event(
+                    now_ms(),
+                    "dialect",
+                    format!(
+                        "recognised as {name}: {} lines read again ({} records)",
+                        r.lines, r.records
+                    ),
+                );
+                changed = true;
+            }
+            Err(e) => tracing::error!(
+                "dialect recognised as {name}, but re-reading the stored lines failed: {e:#} (they stay stored as rejects)"
+            ),
+        }
+    }
+    changed
 }
 
 /// Records today and in all, for `systemctl status`: counted after commits that stored

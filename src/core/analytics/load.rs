@@ -83,6 +83,8 @@ pub(crate) struct Occupancy {
     pub ring_unknown: bool,
     /// Trunks printed on the period's calls.
     pub trunks_seen: BTreeSet<String>,
+    /// Some call's times are printed to the minute (Panasonic), not to the second.
+    pub minute_times: bool,
 }
 
 impl Occupancy {
@@ -163,6 +165,7 @@ pub(crate) fn occupancy(calls: &[Call], opts: &ReportOptions) -> Occupancy {
         skipped_long: 0,
         ring_unknown: false,
         trunks_seen: BTreeSet::new(),
+        minute_times: calls.iter().any(|c| c.estimated.end_to_the_minute),
     };
     let end = occ.end_secs();
     let mut all: BTreeMap<LineKey, Vec<(i64, i64)>> = BTreeMap::new();
@@ -406,11 +409,14 @@ pub(crate) fn occupancy_notes(occ: &Occupancy, notes: &mut Vec<String>) {
          outside number holds two lines. Calls are counted in the hour they start."
             .into(),
     );
-    notes.push(
-        "The PBX prints times to the minute: a call's start and end here can be up to 59 s \
-         earlier than they really were, so a few seconds of traffic may fall in the hour before."
-            .into(),
-    );
+    if occ.minute_times {
+        notes.push(
+            "The PBX prints times to the minute: a call's start and end here can be up to 59 s \
+             earlier than they really were, so a few seconds of traffic may fall in the hour \
+             before."
+                .into(),
+        );
+    }
     // Busy and quiet days averaged together (a week with its weekend) understate a working day.
     let daily: Vec<f64> = occ
         .considered

@@ -408,9 +408,6 @@ pub fn report(calls: &[Call], opts: &ReportOptions) -> Report {
          a callback dialled in another form (with or without the country code, or with a \
          line-access digit the PBX prints) is not recognised."
             .to_string(),
-        "Times are to the minute (the PBX prints when each call ended, to the minute): a time \
-         to callback can be off by up to a minute."
-            .to_string(),
         "A callback that did not connect (no answer, busy or failed: the PBX prints all three \
          alike) does not count; the table counts such attempts."
             .to_string(),
@@ -418,6 +415,14 @@ pub fn report(calls: &[Call], opts: &ReportOptions) -> Report {
          minus that time."
             .to_string(),
     ];
+    if calls.iter().any(|c| c.estimated.end_to_the_minute) {
+        notes.insert(
+            2,
+            "Times are to the minute (the PBX prints when each call ended, to the minute): a \
+             time to callback can be off by up to a minute."
+                .to_string(),
+        );
+    }
     if window_open > 0 {
         notes.push(format!(
             "{window_open} waiting call(s) were lost less than {window_hours} h before the last \

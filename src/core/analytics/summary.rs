@@ -35,6 +35,12 @@ use crate::core::record::Direction;
 
 pub const NAME: &str = "summary";
 pub const TITLE: &str = "Calls, lost calls and waiting";
+
+/// Said when outgoing calls were printed and no incoming one: "0 lost" may only mean the PBX
+/// does not print incoming calls (Panasonic: a print option, panasonic.md §6).
+pub const NO_INCOMING_NOTICE: &str = "No incoming call was printed in this period, only \
+     outgoing ones: if calls did come in, the PBX is not printing them (Panasonic: is incoming \
+     CO call printing [805] on?), and 0 lost means nothing.";
 pub const ABOUT: &str = "How many calls came in, how many were lost, how fast were they answered";
 
 /// Longer periods list only the days that have calls (a day per row would be unreadable, and
@@ -367,7 +373,7 @@ pub fn report(calls: &[Call], opts: &ReportOptions) -> Report {
             key: "outgoing_not_connected",
             label: "Outgoing not connected".into(),
             value: int(total.not_connected),
-            note: Some("busy, unanswered or failed: Panasonic does not tell which".into()),
+            note: Some("busy, unanswered or failed: the printout does not tell which".into()),
         },
         Figure {
             key: "internal",
@@ -460,6 +466,9 @@ pub fn report(calls: &[Call], opts: &ReportOptions) -> Report {
     });
 
     let mut notes = Vec::new();
+    if total.incoming == 0 && total.outgoing > 0 {
+        notes.push(NO_INCOMING_NOTICE.to_string());
+    }
     if ring_unknown {
         notes.push(RING_UNKNOWN_NOTICE.to_string());
         notes.push(
@@ -478,11 +487,13 @@ pub fn report(calls: &[Call], opts: &ReportOptions) -> Report {
          the carrier leaves no record (the sufficiency report estimates them)."
             .to_string(),
     );
-    notes.push(
-        "Panasonic prints end times to the minute: a call's start may be up to 59 s later than \
-         counted, so a call that began just before midnight can belong to the next day."
-            .to_string(),
-    );
+    if calls.iter().any(|c| c.estimated.end_to_the_minute) {
+        notes.push(
+            "The PBX prints end times to the minute: a call's start may be up to 59 s later \
+             than counted, so a call that began just before midnight can belong to the next day."
+                .to_string(),
+        );
+    }
     if only_days_with_calls {
         notes.push(format!(
             "The period is longer than {MAX_DAYS_LISTED} days: only days with calls are listed."
@@ -792,6 +803,23 @@ mod tests {
         assert_eq!(fig(&r, "asa"), &Cell::Empty);
         assert_eq!(fig(&r, "service_level"), &Cell::Empty);
         assert_eq!(fig(&r, "longest_wait_lost"), &Cell::Secs(40));
+    }
+
+    #[test]
+    fn outgoing_only_says_incoming_may_not_be_printed() {
+        let period = opts("2024-03-12", "2024-03-12");
+        let r = report(&[outgoing("2024-03-12 10:00:00", "101", 100)], &period);
+        assert_eq!(fig(&r, "lost"), &Cell::Int(0));
+        assert!(
+            r.notes.iter().any(|n| n == NO_INCOMING_NOTICE),
+            "{:?}",
+            r.notes
+        );
+        // One incoming call (even lost), or no call at all: nothing to warn about.
+        let r = report(&a_day(), &period);
+        assert!(!r.notes.iter().any(|n| n == NO_INCOMING_NOTICE));
+        let r = report(&[], &period);
+        assert!(!r.notes.iter().any(|n| n == NO_INCOMING_NOTICE));
     }
 
     #[test]

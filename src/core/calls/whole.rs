@@ -9,9 +9,12 @@ use crate::core::record::{Direction, Record, TimeMeaning};
 
 /// One call per record, in the order given. `last` carries the latest printed date and time
 /// for records whose date is missing (NEC prints no year; a dialect without a date leaves it
-/// `None`): such a record borrows the date of the record before it.
+/// `None`): such a record borrows the date of the record before it, or, before the first
+/// dated record (an NEC box started mid-page, before any page header), the date after it.
 pub fn group(records: &[(i64, &Record)]) -> Vec<Call> {
-    let mut last: Option<NaiveDateTime> = None;
+    let mut last: Option<NaiveDateTime> = records
+        .iter()
+        .find_map(|(_, r)| Some(r.date?.and_time(r.time.unwrap_or_default())));
     records
         .iter()
         .map(|(seq, rec)| call_of(*seq, rec, &mut last))
@@ -159,5 +162,15 @@ mod tests {
             calls[0].start.time(),
             NaiveTime::from_hms_opt(9, 59, 5).unwrap()
         );
+    }
+
+    #[test]
+    fn undated_before_the_first_dated_record_borrows_the_next_date() {
+        let mut a = rec(Direction::Outgoing, "201", "0123", 0, 60, false);
+        a.date = None;
+        let b = rec(Direction::Outgoing, "202", "0123", 0, 60, false);
+        let calls = group(&[(1, &a), (2, &b)]);
+        assert_eq!(calls[0].start.date(), b.date.unwrap());
+        assert!(calls[0].estimated.time_borrowed);
     }
 }

@@ -1,4 +1,5 @@
-//! Panasonic SMDR: KX-TDA / TDE / NCP / NS (Patterns A, B, C) and the older KX-TD.
+//! Panasonic SMDR: KX-TDA / TDE / NCP / NS (Patterns A, B, C), the older KX-TD816 / TD1232,
+//! and the KX-TES824 / TEM824 / TEA308 / TA616 / TA824 family (layout [`TES`]).
 //!
 //! Layout reference: `shared/formats/panasonic.md`. One printed line is one call leg:
 //!
@@ -53,10 +54,64 @@
 //!   that is not `EXT`/`<I>`/`<D>` becomes `Header { Other }`: not a call, but a line the PBX
 //!   meant to print.
 //! - A line with a CO number but no duration is rejected (a cut line): every real trunk line
-//!   prints one.
+//!   prints one, except the KX-TD816 event lines below.
 //! - `**` (clock changed four or more times during the call) gives `None` for that field and a
 //!   warning. An unknown condition code is kept, with a warning.
-//! - `time_is` is always [`TimeMeaning::CallEnd`] (TDA family and KX-TD print the end time).
+//! - `time_is` is [`TimeMeaning::CallEnd`] (TDA family and KX-TD print the end time), except
+//!   on [`TES`] records ([`TimeMeaning::CallStart`]).
+//! - Years print as `yy` and read as `20yy` (a 1990s date in a manual example reads 2098).
+//!
+//! # KX-TES / TEM / TEA / TA (layout `TES`)
+//!
+//! panasonic.md §1 and §3 (sources 8, 9, 11): Date, **start** time (`*` in front = a
+//! transferred call), Ext, CO, Dial number, Duration, Cost, Acc code, CD; no Ring column. The
+//! manuals document the field order and examples, not the columns, and **no real capture
+//! exists**: `tests/captures/panasonic/kx-tes824-constructed.log` is built from the manual.
+//!
+//! - **Recognised by** the `*` mark before the time (glued, `*12:54PM`, or a token of its own
+//!   before a right-aligned time), or a title line naming the extension `Ext.` (with a period,
+//!   as the TA/TES titles do; TDA and TD print `Ext`) and no `Ring`. Either is remembered: the
+//!   following lines are TES until a TDA title, or a line whose columns confirm Pattern A, B or
+//!   C (their dial-to-duration spans 21/31/56; the TES dial field is 24 or 32 wide, so a TES
+//!   line never matches them). Without a title or a mark a TES line cannot be told from a TDA
+//!   line that fits no pattern: it reads as TDA (end time, layout as remembered or `""`).
+//!   Configure the box on such a PBX and the first page title fixes it.
+//! - `*` -> `transferred = true`; the `-` a TES prints in a dialled number is a dialled
+//!   character there, not the TDA transfer mark, and is kept in `number`.
+//! - Incoming: `<incoming>`, `< DISA incoming >`, `<DIL incoming>` (+ the caller's number, when
+//!   a Caller ID card is fitted) and `<UCD waiting>` (the duration is the queue time: warned).
+//!   These word forms (and the KX-TD1232's `<INCOMING>`) read as incoming in every layout.
+//! - Ext codes `xxxB` (answered by the built-in voice message) and `C-xx` (CO-to-CO via DISA)
+//!   are extensions as printed. `....` in the account code column is "no account code".
+//! - The title is "placed on the first 3 lines of every page" (titles, rule, a blank line
+//!   in the constructed capture; the exact three lines are not documented).
+//!
+//! # KX-TD816 / TD1232
+//!
+//! The KX-TD prints 80 columns like Pattern A (Ring, no Cost; the XRMS logger's offsets), with
+//! an AM/PM end time. With caller ID the KX-TD816 also prints **event lines** (panasonic.md §3,
+//! source 7): `RC` when a call arrives (no ring, no duration), `AN` when it is answered (ring
+//! time, no duration), `NA` when it rang out (ring time, no duration). They are read as
+//! incoming records with `duration_secs = None`; the calls model joins `RC`/`AN` to the call
+//! they announce (`calls::Role::Notice`), and `NA` is a lost call's leg as on the TDA. The
+//! caller field prints the number, a blank, then the name (`<I> 1234567890 MARY WARD`). The
+//! KX-TD1232 codes `D1`-`D4` (DISA user codes) and `RM` (remote modem access) are known codes.
+//!
+//! # Print options (panasonic.md §5-§6), where each is read
+//!
+//! - Incoming / outgoing CO call printing on or off: nothing to parse; the summary report says
+//!   when a period has outgoing calls and no incoming one (`NO_INCOMING_NOTICE`).
+//! - Page header: titles (after a form feed) -> `Header { Titles }`, rule -> `Header { Rule }`,
+//!   skip-perforation blank lines are counted by the framer and never stored.
+//! - Date order: `pbx.date_order` (dmy, mdy, ymd); a date valid only in another order is
+//!   rejected with a hint. 12 / 24 h: both read, `12AM` = 00, `12PM` = 12.
+//! - Patterns A/B/C: cost (B, C) and account code and CD columns by position; ARS `=`, `P`,
+//!   `F`, `.`, `X` kept as printed; `<D>...<I>` DDI; log-in/out, hospitality, absence and
+//!   printing messages -> `Header { Other }`.
+//! - `AT` modem commands at column 0 (a modem on the port) -> `Header { Other }`.
+//! - Character code ISO-8859-1: a name byte such as 0xE9 is not UTF-8; the framer's `decode`
+//!   then maps every byte to the same code point, so `Café` reads right (the raw bytes are
+//!   stored either way). IBM ASCII (code page 437) bytes above 0x7F read as Latin-1 letters.
 
 use super::{DateOrder, Dialect};
 use crate::core::record::{Cost, Direction, HeaderKind, Parsed, Record, TimeMeaning};
@@ -158,10 +213,14 @@ impl Layout {
 }
 
 /// Reads Panasonic SMDR lines. Remembers the layout announced by the last title header or
-/// confirmed by the last record, to place intercom lines (which have no duration to measure).
+/// confirmed by the last record, to place intercom lines (which have no duration to measure),
+/// and whether the PBX is a KX-TES/TEM/TEA/TA (start-time family: [`TES`]).
 pub struct Panasonic {
     date_order: DateOrder,
     layout: Option<Layout>,
+    /// A KX-TES-family title header or a `*` transfer mark was seen, and no TDA pattern has
+    /// been confirmed by position since.
+    tes: bool,
 }
 
 impl Panasonic {
@@ -169,8 +228,21 @@ impl Panasonic {
         Self {
             date_order,
             layout: None,
+            tes: false,
         }
     }
+}
+
+/// The layout name of KX-TES824 / TEM824 / TEA308 / TA616 / TA824 records (start time, `*`
+/// transfer mark, no ring column).
+pub const TES: &str = "TES";
+
+pub const NAME: &str = "panasonic";
+pub const LAYOUTS: &[&str] = &["A", "B", "C", TES];
+pub const GROUPING: super::Grouping = super::Grouping::Legs;
+
+pub fn new(opts: super::DialectOptions) -> Box<dyn Dialect> {
+    Box::new(Panasonic::new(opts.date_order))
 }
 
 impl Dialect for Panasonic {
@@ -192,9 +264,20 @@ impl Dialect for Panasonic {
             };
         }
         if is_titles(lead) {
-            self.layout = layout_from_titles(lead, body.chars().count());
+            self.tes = is_tes_titles(lead);
+            self.layout = if self.tes {
+                None
+            } else {
+                layout_from_titles(lead, body.chars().count())
+            };
             return Parsed::Header {
                 header: HeaderKind::Titles,
+            };
+        }
+        if is_modem_command(body) {
+            // `AT` init strings a modem on the port echoes (the XRMS logger skips them too).
+            return Parsed::Header {
+                header: HeaderKind::Other,
             };
         }
         // A record never starts with a blank; a stray form feed before one is tolerated.
@@ -215,6 +298,27 @@ fn reject(reason: &str) -> Parsed {
 fn is_titles(lead: &str) -> bool {
     let lower = lead.to_lowercase();
     lower.starts_with("date") && lower.contains("time")
+}
+
+/// The KX-TES/TEA/TA title names the extension column `Ext.` (with a period) and has no
+/// `Ring`; the TDA/TD titles print `Ext` (panasonic.md §1, sources 8, 9, 11).
+fn is_tes_titles(lead: &str) -> bool {
+    lead.split_whitespace().any(|w| w == "Ext.") && !lead.to_lowercase().contains("ring")
+}
+
+/// A Hayes command at column 0 (`ATZ`, `AT&F0`, `ATE0Q1`, `AT`): upper-case `AT`, then
+/// nothing, or a command character, and no lower-case letter (titles and names have them).
+fn is_modem_command(body: &str) -> bool {
+    let Some(rest) = body.strip_prefix("AT") else {
+        return false;
+    };
+    let first_ok = rest
+        .chars()
+        .next()
+        .is_none_or(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || "&+%\\".contains(c));
+    first_ok
+        && !rest.chars().any(|c| c.is_ascii_lowercase())
+        && rest.chars().all(|c| c.is_ascii_graphic() || c == ' ')
 }
 
 fn layout_from_titles(lead: &str, width: usize) -> Option<Layout> {
@@ -404,11 +508,6 @@ fn parse_time(text: &str, separate_ampm: Option<bool>) -> Result<Field<NaiveTime
         Some((num(h)?, num(m)?))
     };
     let Some((h, m)) = shaped(core) else {
-        if core.strip_prefix('*').and_then(shaped).is_some() {
-            return Err("'*' before the time is the KX-TES/TEA/TA transfer mark \
-                 (start-time family); not supported by this dialect"
-                .into());
-        }
         return Err(format!(
             "no time hh:mm after the date (found '{}')",
             excerpt(text)
@@ -479,11 +578,14 @@ fn ring_shape(text: &str) -> Clock {
     clock_value(&[&m, &s], text)
 }
 
+/// An extension or one of the documented originator codes: `Dxxx`, `Txxx`, `*xxx` (TDA),
+/// `xxxB` and `C-xx` (KX-TES: answered by the built-in voice message, CO-to-CO via DISA).
 fn is_extension(t: &str) -> bool {
     let n = t.chars().count();
     (1..=8).contains(&n)
+        && !t.starts_with('-')
         && t.chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '*' || c == '#')
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '*' | '#' | '-'))
 }
 
 fn is_co(t: &Tok) -> bool {
@@ -605,6 +707,21 @@ struct Dial {
     caller_name: Option<String>,
     ddi: Option<String>,
     transfer_dash: bool,
+    /// A KX-TES/TA/TD word form (`<incoming>`, `<DISA incoming>`, `<UCD waiting>`, ...).
+    word_form: Option<String>,
+}
+
+/// `<incoming>`, `< DISA incoming >`, `<DIL incoming>`, `<UCD waiting>`, `<INCOMING>`: the
+/// words in the brackets (blanks collapsed) and the caller text after them.
+fn word_form(dial: &str) -> Option<(String, &str)> {
+    let inner_end = dial.find('>')?;
+    let inner = dial.get(1..inner_end).filter(|_| dial.starts_with('<'))?;
+    let words: Vec<&str> = inner.split_whitespace().collect();
+    let lower = inner.to_lowercase();
+    if !(lower.contains("incoming") || lower.contains("waiting")) {
+        return None;
+    }
+    Some((words.join(" "), dial.get(inner_end + 1..).unwrap_or("")))
 }
 
 /// Caller text after `<I>`: number, name, or name followed by number.
@@ -616,6 +733,12 @@ fn split_caller(t: &str) -> (String, Option<String>) {
     if is_phone_number(t) {
         return (t.to_string(), None);
     }
+    // KX-TD816 prints the number, a blank, then the name (`<I> 1234567890 MARY WARD`).
+    if let Some((first, rest)) = t.split_once(char::is_whitespace) {
+        if is_phone_number(first) && !rest.trim().is_empty() {
+            return (first.to_string(), Some(rest.trim().to_string()));
+        }
+    }
     let name = t.trim_end_matches(|c: char| c.is_ascii_digit());
     let digits = t.get(name.len()..).unwrap_or("");
     let name = name.trim_end();
@@ -625,14 +748,23 @@ fn split_caller(t: &str) -> (String, Option<String>) {
     (String::new(), Some(t.to_string()))
 }
 
-fn read_dial(dial: &str) -> Dial {
+/// `tes`: the KX-TES family prints `-` as a dialled character and marks a transfer with `*`
+/// before the time, so `-` is kept in the number there.
+fn read_dial(dial: &str, tes: bool) -> Dial {
     let mut out = Dial {
         direction: Direction::Outgoing,
         number: String::new(),
         caller_name: None,
         ddi: None,
         transfer_dash: false,
+        word_form: None,
     };
+    if let Some((words, cli)) = word_form(dial) {
+        out.direction = Direction::Incoming;
+        out.word_form = Some(words);
+        (out.number, out.caller_name) = split_caller(cli);
+        return out;
+    }
     if let Some(rest) = dial.strip_prefix("<D>") {
         out.direction = Direction::Incoming;
         let (ddi, cli) = match rest.split_once("<I>") {
@@ -648,13 +780,46 @@ fn read_dial(dial: &str) -> Dial {
     } else if let Some(ext) = dial.strip_prefix("EXT") {
         out.direction = Direction::Internal;
         out.number = ext.trim().to_string();
-    } else if let Some((before, _keyed_after_transfer)) = dial.split_once('-') {
+    } else if let Some((before, _keyed_after_transfer)) = dial.split_once('-').filter(|_| !tes) {
         out.number = before.trim().to_string();
         out.transfer_dash = true;
     } else {
         out.number = dial.to_string();
     }
     out
+}
+
+/// `h:mm` or `hh:mm` at the start (with or without AM/PM or a glued extension after it).
+fn looks_like_time(t: &str) -> bool {
+    let b = t.as_bytes();
+    let colon = b.iter().position(|&x| x == b':');
+    matches!(colon, Some(1 | 2))
+        && b.first().is_some_and(u8::is_ascii_digit)
+        && colon
+            .and_then(|c| b.get(c + 1))
+            .is_some_and(u8::is_ascii_digit)
+}
+
+/// The condition codes of the KX-TD816 incoming-call event lines (and their Call Waiting
+/// twins), printed without a duration: received, answered (with the ring time), not answered.
+const EVENT_CODES: [&str; 5] = ["RC", "AN", "NA", "VR", "VA"];
+
+/// A KX-TD816 event line (panasonic.md §3, source 7): `<I>` caller, optional ring `m'ss`, and
+/// one of [`EVENT_CODES`] last, no duration. Returns the index of the token that ends the dial
+/// field, the ring token's index, and the code.
+fn event_line(toks: &[Tok], dial_idx: usize) -> Option<(usize, Option<usize>, String)> {
+    let dial = toks.get(dial_idx)?;
+    // `<I>`, `<D>...<I>`, `<INCOMING>`: an incoming caller field.
+    let incoming = dial.text.starts_with('<');
+    let last_idx = toks.len().checked_sub(1)?;
+    let last = toks.get(last_idx)?;
+    if !incoming || last_idx <= dial_idx || !EVENT_CODES.contains(&last.text.as_str()) {
+        return None;
+    }
+    let ring = last_idx
+        .checked_sub(1)
+        .filter(|&r| r > dial_idx && toks.get(r).is_some_and(|t| ring_shape(&t.text).is_some()));
+    Some((ring.unwrap_or(last_idx), ring, last.text.clone()))
 }
 
 impl Panasonic {
@@ -681,10 +846,28 @@ impl Panasonic {
         };
 
         let mut k = 1;
-        let time_tok = toks
+        let first = toks
             .get(k)
             .ok_or("line ends after the date; no time (cut line?)")?;
         k += 1;
+        // KX-TES family: `*` before the start time marks a transferred call, glued to the time
+        // (`*12:54PM`) or, before a right-aligned time, a token of its own (`*  1:04PM`).
+        let mut tes_mark = false;
+        let next_is_time = toks.get(k).is_some_and(|t| looks_like_time(&t.text));
+        let time_tok = if first.text == "*" && next_is_time {
+            tes_mark = true;
+            k += 1;
+            toks.get(k - 1).cloned().unwrap_or_else(|| first.clone())
+        } else if let Some(rest) = first.text.strip_prefix('*').filter(|r| looks_like_time(r)) {
+            tes_mark = true;
+            Tok {
+                start: first.start + 1,
+                end: first.end,
+                text: rest.to_string(),
+            }
+        } else {
+            first.clone()
+        };
         let (time_text, glued) = split_glued_time(&time_tok.text);
         let glued_ext = glued.map(|text| Tok {
             start: time_tok.start + time_text.chars().count(),
@@ -765,17 +948,27 @@ impl Panasonic {
             .find(|&i| layout_at(i, ring_before(i)).is_some())
             .or(candidates.first().copied());
 
-        let layout;
+        let mut layout = None;
+        let mut tes: bool;
         let dial;
         let mut ring_secs = None;
         let mut duration_secs = None;
         let tail;
         if let Some(i) = chosen {
-            let ring_idx = ring_before(i);
+            let mut ring_idx = ring_before(i);
             let confirmed = layout_at(i, ring_idx);
-            layout = confirmed.or(self.layout.filter(|l| ring_idx.is_none() || l.has_ring()));
-            if confirmed.is_some() {
-                self.layout = confirmed;
+            // The `*` mark settles the family; otherwise a TDA pattern confirmed by position
+            // wins over a remembered TES header (the PBX may have been replaced).
+            tes = tes_mark || (self.tes && confirmed.is_none());
+            if tes {
+                ring_idx = None;
+                self.tes = true;
+            } else {
+                layout = confirmed.or(self.layout.filter(|l| ring_idx.is_none() || l.has_ring()));
+                if confirmed.is_some() {
+                    self.layout = confirmed;
+                    self.tes = false;
+                }
             }
             let dial_end_idx = ring_idx.unwrap_or(i);
             dial = match toks.get(dial_end_idx) {
@@ -812,6 +1005,7 @@ impl Panasonic {
         } else {
             let text = dial_tok.text.as_str();
             layout = self.layout;
+            tes = tes_mark || self.tes;
             if text.starts_with("EXT") {
                 dial = text.to_string();
                 tail = read_tail(
@@ -820,6 +1014,30 @@ impl Panasonic {
                     None,
                     &mut warnings,
                 );
+            } else if let Some((end_idx, ring_idx, code)) =
+                co.as_ref().and_then(|_| event_line(&toks, dial_idx))
+            {
+                // KX-TD816 RC / AN / NA: an incoming call's event, no talk printed.
+                tes = false;
+                layout = self.layout.filter(|l| l.has_ring());
+                dial = toks
+                    .get(end_idx)
+                    .map(|end| slice_text(c, s, end.start).trim().to_string())
+                    .unwrap_or_default();
+                if let Some(rt) = ring_idx.and_then(|r| toks.get(r)) {
+                    ring_secs = clock_field(
+                        ring_shape(&rt.text),
+                        "ring",
+                        &rt.text,
+                        &mut starred,
+                        &mut warnings,
+                    );
+                }
+                tail = Tail {
+                    cost: None,
+                    account_code: None,
+                    condition: Some(code),
+                };
             } else if co.is_some() {
                 return Err(
                     "no duration hh:mm'ss after the dial number on a CO line (cut line?)".into(),
@@ -850,12 +1068,18 @@ impl Panasonic {
             }
         }
 
-        let d = read_dial(&dial);
+        let d = read_dial(&dial, tes);
         if co.is_none() && d.direction != Direction::Internal {
             warnings.push("no CO (trunk) number on an outside call".into());
         }
         if d.direction == Direction::Outgoing && d.number.is_empty() {
             warnings.push("empty dial number".into());
+        }
+        if d.word_form
+            .as_deref()
+            .is_some_and(|w| w.to_lowercase().contains("waiting"))
+        {
+            warnings.push("UCD waiting record: the duration is the time in the queue".into());
         }
         if let Some(code) = &tail.condition {
             if !CONDITION_CODES.contains(&code.as_str()) {
@@ -869,12 +1093,24 @@ impl Panasonic {
             ));
         }
         let cd = tail.condition.as_deref();
+        // `....` is the KX-TA/TES "no account code" filler.
+        let account_code = tail
+            .account_code
+            .filter(|a| !a.chars().all(|ch| ch == '.' || ch == ' '));
         let record = Record {
             dialect: "panasonic",
-            layout: layout.map_or("", Layout::as_str),
+            layout: if tes {
+                TES
+            } else {
+                layout.map_or("", Layout::as_str)
+            },
             date,
             time,
-            time_is: TimeMeaning::CallEnd,
+            time_is: if tes {
+                TimeMeaning::CallStart
+            } else {
+                TimeMeaning::CallEnd
+            },
             extension: ext_tok.text,
             trunk: co,
             direction: d.direction,
@@ -884,9 +1120,9 @@ impl Panasonic {
             ring_secs,
             duration_secs,
             cost: tail.cost,
-            account_code: tail.account_code,
+            account_code,
             unanswered: cd == Some("NA"),
-            transferred: cd == Some("TR") || d.transfer_dash,
+            transferred: cd == Some("TR") || d.transfer_dash || tes_mark,
             forwarded: cd == Some("FW"),
             extra: Default::default(),
             condition: tail.condition,
@@ -937,9 +1173,12 @@ mod tests {
                     if r.layout.is_empty() { "?" } else { r.layout }.to_string(),
                     r.date.map_or("-".into(), |d| d.to_string()),
                     r.time.map_or("-".into(), |t| t.format("%H:%M").to_string()),
-                    r.direction.as_str().to_string(),
-                    format!("ext={}", r.extension),
                 ];
+                if r.time_is == TimeMeaning::CallStart {
+                    out.push("start".into());
+                }
+                out.push(r.direction.as_str().to_string());
+                out.push(format!("ext={}", r.extension));
                 if let Some(t) = &r.trunk {
                     out.push(format!("co={t}"));
                 }
@@ -1347,7 +1586,7 @@ mod tests {
             ("cut after ext", s_("07/12/20 11:00    401"), "reject line ends after the extension; no CO or dial number (cut line?)"),
             ("cut after CO", s_("07/12/20 11:00    401 05"), "reject line ends after the CO number; no dial number (cut line?)"),
             ("cut in dial number", s_("07/12/20 11:00    401 05 <I>34886"), "reject no duration hh:mm'ss after the dial number on a CO line (cut line?)"),
-            ("KX-TES transfer mark", s_("07/12/20 *11:00   401 05 0364538740"), "reject '*' before the time is the KX-TES/TEA/TA transfer mark (start-time family); not supported by this dialect"),
+            ("KX-TES transfer mark on a cut line", s_("07/12/20 *11:00   401 05 0364538740"), "reject no duration hh:mm'ss after the dial number on a CO line (cut line?)"),
             ("not a time", s_("07/12/20 hello     401 05 0364538740"), "reject no time hh:mm after the date (found 'hello')"),
             ("not an extension", s_("07/12/20 11:00 <I>0364538740"), "reject '<I>0364538740' after the time is not an extension"),
             ("digits without CO or duration", s_("07/12/20 11:00    401       0364538740"), "reject no CO number and no duration after '0364538740': not a call record"),
@@ -1435,6 +1674,439 @@ mod tests {
         assert_eq!(layout(p.parse(intercom)), "C");
     }
 
+    /// KX-TES824/TEM824/TEA308/TA824 (panasonic.md §1 and §3, sources 8, 9, 11): no real
+    /// capture exists. Columns constructed from the manuals' field order and the TA624
+    /// example: date 0, `*` 9, time right-aligned in 10–16, Ext right-aligned to 21, CO 23,
+    /// dial number 26 (32 wide), duration 59, cost 68 (up to 11), account code 80, CD 91.
+    #[allow(clippy::too_many_arguments)]
+    fn tes(
+        date: &str,
+        mark: &str,
+        time: &str,
+        ext: &str,
+        co: &str,
+        dial: &str,
+        dur: &str,
+        cost: &str,
+        acc: &str,
+        cd: &str,
+    ) -> String {
+        build(&[
+            (0, date),
+            (9, mark),
+            (17 - time.len(), time),
+            (22 - ext.len(), ext),
+            (23, co),
+            (26, dial),
+            (59, dur),
+            (68, cost),
+            (80, acc),
+            (91, cd),
+        ])
+    }
+
+    const TES_TITLES: &str =
+        "Date     Time     Ext. CO  Dial number              Duration Cost       Acc code   CD";
+
+    /// Reads `lines` in order with one dialect (as the box does) and shows each verdict.
+    fn run_stream(order: DateOrder, lines: &[String]) -> Vec<String> {
+        let mut p = Panasonic::new(order);
+        lines.iter().map(|l| show(&p.parse(l))).collect()
+    }
+
+    #[test]
+    fn tes_family_start_time_and_transfer_mark() {
+        let t = |mark, time, ext, co, dial, dur, cost, acc, cd| {
+            tes("31/12/25", mark, time, ext, co, dial, dur, cost, acc, cd)
+        };
+        let lines = vec![
+            s_(TES_TITLES),
+            "-".repeat(93),
+            t(
+                "",
+                "12:52PM",
+                "203",
+                "05",
+                "0123456789",
+                "00:00'16",
+                "2.86EUR",
+                "....",
+                "",
+            ),
+            t(
+                "",
+                "12:53PM",
+                "203",
+                "02",
+                "<incoming>",
+                "00:01'43",
+                "",
+                "....",
+                "",
+            ),
+            t(
+                "*",
+                "12:54PM",
+                "201",
+                "02",
+                "<incoming>",
+                "00:07'48",
+                "",
+                "....",
+                "",
+            ),
+            t(
+                "",
+                "1:04PM",
+                "203",
+                "06",
+                "092...1438",
+                "00:00'06",
+                "00002.86EUR",
+                "4536",
+                "",
+            ),
+            t(
+                "",
+                "1:04PM",
+                "202",
+                "05",
+                "<DISA incoming>0612345678",
+                "00:00'09",
+                "",
+                "",
+                "",
+            ),
+            t(
+                "*",
+                "1:05PM",
+                "C-05",
+                "01",
+                "0612345678",
+                "00:00'08",
+                "",
+                "",
+                "TR",
+            ),
+            t(
+                "",
+                "1:06PM",
+                "203B",
+                "01",
+                "<incoming>0612345678",
+                "00:00'30",
+                "",
+                "",
+                "",
+            ),
+            t(
+                "",
+                "1:07PM",
+                "204",
+                "03",
+                "<UCD waiting>",
+                "00:00'41",
+                "",
+                "",
+                "",
+            ),
+            t(
+                "",
+                "13:08",
+                "203",
+                "01",
+                "F/0-123=456",
+                "00:00'05",
+                "",
+                "01",
+                "",
+            ),
+            // `*` as a token of its own before a right-aligned time.
+            build(&[
+                (0, "31/12/25"),
+                (9, "*"),
+                (11, "1:09PM"),
+                (19, "203"),
+                (23, "02"),
+                (26, "<incoming>"),
+                (51, "00:02'00"),
+            ]),
+        ];
+        let got = run_stream(DateOrder::Dmy, &lines);
+        let want = [
+            "header Titles",
+            "header Rule",
+            "TES 2025-12-31 12:52 start outgoing ext=203 co=05 num=0123456789 dur=16 cost=2.86EUR",
+            "TES 2025-12-31 12:53 start incoming ext=203 co=02 num= dur=103",
+            "TES 2025-12-31 12:54 start incoming ext=201 co=02 num= dur=468 transferred",
+            "TES 2025-12-31 13:04 start outgoing ext=203 co=06 num=092...1438 dur=6 cost=2.86EUR acc=4536",
+            "TES 2025-12-31 13:04 start incoming ext=202 co=05 num=0612345678 dur=9",
+            "TES 2025-12-31 13:05 start outgoing ext=C-05 co=01 num=0612345678 dur=8 cd=TR transferred",
+            "TES 2025-12-31 13:06 start incoming ext=203B co=01 num=0612345678 dur=30",
+            "TES 2025-12-31 13:07 start incoming ext=204 co=03 num= dur=41 warn='UCD waiting record: the duration is the time in the queue'",
+            "TES 2025-12-31 13:08 start outgoing ext=203 co=01 num=F/0-123=456 dur=5 acc=01",
+            "TES 2025-12-31 13:09 start incoming ext=203 co=02 num= dur=120 transferred",
+        ];
+        assert_eq!(got, want);
+    }
+
+    /// Without a TES title, a line without `*` is not known to be TES: it reads as TDA (end
+    /// time, layout unknown); the `*` mark alone switches to TES, and a TDA position after it
+    /// switches back (a replaced PBX).
+    #[test]
+    fn tes_is_remembered_from_the_mark_and_left_on_a_tda_position() {
+        let plain = tes(
+            "04/01/26",
+            "",
+            "09:15",
+            "101",
+            "01",
+            "0212345678",
+            "00:01'00",
+            "",
+            "",
+            "",
+        );
+        let marked = tes(
+            "04/01/26",
+            "*",
+            "09:20",
+            "102",
+            "01",
+            "<incoming>",
+            "00:02'00",
+            "",
+            "",
+            "",
+        );
+        let b = "04/01/26 09:30    401 01 0364538740           00:00'40 EU00000.00";
+        let got = run_stream(
+            DateOrder::Dmy,
+            &[plain.clone(), marked, plain.clone(), b.into(), plain],
+        );
+        assert_eq!(
+            got,
+            [
+                "? 2026-01-04 09:15 outgoing ext=101 co=01 num=0212345678 dur=60",
+                "TES 2026-01-04 09:20 start incoming ext=102 co=01 num= dur=120 transferred",
+                "TES 2026-01-04 09:15 start outgoing ext=101 co=01 num=0212345678 dur=60",
+                "B 2026-01-04 09:30 outgoing ext=401 co=01 num=0364538740 dur=40 cost=0.00EU",
+                // Not placed by its columns: the remembered Pattern B, as for any TDA line.
+                "B 2026-01-04 09:15 outgoing ext=101 co=01 num=0212345678 dur=60",
+            ]
+        );
+        // The TDA titles (`Ext` without a period) do not announce TES.
+        let mut p = Panasonic::new(DateOrder::Dmy);
+        p.parse(TES_TITLES);
+        assert!(p.tes);
+        p.parse("  Date     Time    Ext CO        Dial Number        Ring Duration  Acc code  CD");
+        assert!(!p.tes);
+        assert_eq!(p.layout, Some(Layout::A));
+    }
+
+    /// KX-TD816 incoming-call event lines (panasonic.md §3, source 7: the manual's example,
+    /// placed on Pattern A columns): RC at arrival, AN with the ring time, NA after ringing.
+    #[test]
+    fn td816_rc_an_na_event_lines() {
+        let a =
+            |time, dial, ring, cd| pattern_a("06/24/26", time, "103", "03", dial, ring, "", "", cd);
+        let cases = [
+            (
+                "RC: received, number then name",
+                a("10:03AM", "<I> 1234567890 MARY WARD", "", "RC"),
+                "? 2026-06-24 10:03 incoming ext=103 co=03 num=1234567890 name='MARY WARD' cd=RC",
+            ),
+            (
+                "AN: answered after 20 s of ringing",
+                a("10:07AM", "<I> 09243121 TONY", "0'20", "AN"),
+                "? 2026-06-24 10:07 incoming ext=103 co=03 num=09243121 name='TONY' ring=20 cd=AN",
+            ),
+            (
+                "NA: nobody answered within 45 s",
+                a("10:08AM", "<I> 1022220 TOM HUNKS", "0'45", "NA"),
+                "? 2026-06-24 10:08 incoming ext=103 co=03 num=1022220 name='TOM HUNKS' ring=45 cd=NA unanswered",
+            ),
+            (
+                "a CO line without duration and another code is still a cut line",
+                a("10:08AM", "<I> 1022220", "0'45", "TR"),
+                "reject no duration hh:mm'ss after the dial number on a CO line (cut line?)",
+            ),
+        ];
+        run_table(DateOrder::Mdy, &cases);
+    }
+
+    /// KX-TD1232 condition codes (panasonic.md §3, source 6): D1–D4 DISA user codes, RM remote
+    /// modem access; KX-NS1000 VR/VA (source 12). Known codes, no warning.
+    #[test]
+    fn td1232_and_ns_condition_codes() {
+        for cd in ["D0", "D1", "D2", "D3", "D4", "RM", "RC", "AN", "VR", "VA"] {
+            let line = pattern_a(
+                "01/02/02",
+                "10:03AM",
+                "1200",
+                "01",
+                "<I>0612345678",
+                "0'05",
+                "00:01'05",
+                "",
+                cd,
+            );
+            let want = format!(
+                "A 2002-02-01 10:03 incoming ext=1200 co=01 num=0612345678 ring=5 dur=65 cd={cd}"
+            );
+            assert_eq!(show(&Panasonic::new(DateOrder::Dmy).parse(&line)), want);
+        }
+    }
+
+    /// Dial-number characters of outgoing calls (panasonic.md §3, sources 1, 3): `P` pause,
+    /// `F` EFA, `=` host-PBX access code (ARS modified number), `.` secret dialling, `X`
+    /// privacy: kept as printed.
+    #[test]
+    fn ars_and_dial_characters_kept_as_printed() {
+        for dial in [
+            "9=0612345678",
+            "0P0612345678",
+            "F0612345678",
+            "061234....",
+            "061234XX",
+            "0=P123F4.X",
+        ] {
+            let line = pattern_a(
+                "01/02/02", "10:03AM", "1200", "01", dial, "", "00:01'05", "", "",
+            );
+            let want = format!("A 2002-02-01 10:03 outgoing ext=1200 co=01 num={dial} dur=65");
+            assert_eq!(
+                show(&Panasonic::new(DateOrder::Dmy).parse(&line)),
+                want,
+                "{dial}"
+            );
+        }
+    }
+
+    /// Pattern A/C account codes and CD in their columns; Pattern B with both (sources 1, 2).
+    #[test]
+    fn account_code_and_cd_columns() {
+        let cases = [
+            (
+                "A: account code and TR",
+                pattern_a("01/02/02", "10:03AM", "1200", "01", "0612345678", "", "00:01'05", "12345", "TR"),
+                "A 2002-02-01 10:03 outgoing ext=1200 co=01 num=0612345678 dur=65 acc=12345 cd=TR transferred",
+            ),
+            (
+                "C: cost, account code and FW",
+                pattern_c("01/02/02", "10:03AM", "1230", "0001", "0612345678", "", "00:00'05", "00001.20EUR", "777", "FW"),
+                "C 2002-02-01 10:03 outgoing ext=1230 co=0001 num=0612345678 dur=5 cost=1.20EUR acc=777 cd=FW forwarded",
+            ),
+            (
+                "B: cost, account code and NA",
+                build(&[(0, "07/12/20"), (9, "11:00"), (18, "401"), (22, "05"), (25, "<I>234"), (46, "00:00'00"), (55, "EU00000.00"), (66, "4455"), (77, "NA")]),
+                "B 2020-12-07 11:00 incoming ext=401 co=05 num=234 dur=0 cost=0.00EU acc=4455 cd=NA unanswered",
+            ),
+        ];
+        run_table(DateOrder::Dmy, &cases);
+    }
+
+    /// Page furniture (panasonic.md §5): titles after a form feed, rules, `AT` modem strings,
+    /// LOG IN/OUT and hospitality lines. Skip-perforation blank lines never reach a dialect
+    /// (the framer counts them); given one, it is a reject, never a record.
+    #[test]
+    fn page_furniture_and_status_lines() {
+        let a = |dial| pattern_a("01/02/02", "08:33AM", "1234", "", dial, "", "", "", "");
+        let cases = [
+            ("modem reset", s_("ATZ"), "header Other"),
+            ("modem init", s_("AT&F0E0Q1V0"), "header Other"),
+            ("bare AT", s_("AT"), "header Other"),
+            (
+                "modem result is not a command",
+                s_("OK"),
+                "reject line too short for a Panasonic record (2 chars)",
+            ),
+            ("LOG OUT", a("LOG OUT"), "header Other"),
+            ("Check out", a("Check out"), "header Other"),
+            (
+                "Timed Reminder/Start",
+                a("Timed Reminder/Start"),
+                "header Other",
+            ),
+            (
+                "skip-perforation blank",
+                s_("        "),
+                "reject blank line",
+            ),
+            ("form feed alone", s_("\x0c"), "reject blank line"),
+            (
+                "TES titles after a form feed",
+                format!("\x0c{TES_TITLES}"),
+                "header Titles",
+            ),
+        ];
+        run_table(DateOrder::Dmy, &cases);
+    }
+
+    /// Character code ISO-8859-1 (panasonic.md §5, source 13): a caller name with `é` arrives
+    /// as one byte 0xE9, not UTF-8. The framer's `decode` maps each byte to the same code
+    /// point, so the name reads `Café` and the columns stay where they were.
+    #[test]
+    fn latin1_caller_name() {
+        let utf8 = pattern_a(
+            "01/02/02",
+            "10:03AM",
+            "1200",
+            "01",
+            "<I>Café Rome 0612345678",
+            "0'05",
+            "00:01'05",
+            "",
+            "",
+        );
+        let latin1: Vec<u8> = utf8
+            .chars()
+            .map(|ch| u8::try_from(u32::from(ch)).unwrap())
+            .collect();
+        assert!(
+            std::str::from_utf8(&latin1).is_err(),
+            "the line is not UTF-8"
+        );
+        let text = crate::core::framer::decode(&latin1);
+        let got = show(&Panasonic::new(DateOrder::Dmy).parse(&text));
+        assert_eq!(
+            got,
+            "A 2002-02-01 10:03 incoming ext=1200 co=01 num=0612345678 name='Café Rome' ring=5 dur=65"
+        );
+    }
+
+    /// Date orders (panasonic.md §3: the order depends on the country setting) and 12/24 h.
+    #[test]
+    fn date_orders_and_clock_formats_on_every_pattern() {
+        let cases: [(DateOrder, &str, &str, &str); 4] = [
+            (DateOrder::Dmy, "25/12/26", "11:59PM", "2026-12-25 23:59"),
+            (DateOrder::Mdy, "12/25/26", "12:00AM", "2026-12-25 00:00"),
+            (DateOrder::Ymd, "26/12/25", "12:30PM", "2026-12-25 12:30"),
+            (DateOrder::Dmy, "25/12/26", "23:59", "2026-12-25 23:59"),
+        ];
+        for (order, date, time, want) in cases {
+            let a = pattern_a(date, time, "1200", "01", "0123", "", "00:00'05", "", "");
+            let c = pattern_c(
+                date, time, "1230", "0001", "0123", "", "00:00'05", "", "", "",
+            );
+            let t = tes(date, "", time, "203", "01", "0123", "00:00'05", "", "", "");
+            for (line, layout) in [(a, "A"), (c, "C")] {
+                let got = show(&Panasonic::new(order).parse(&line));
+                assert!(
+                    got.starts_with(&format!("{layout} {want} ")),
+                    "{order:?} {line:?}: {got}"
+                );
+            }
+            let mut p = Panasonic::new(order);
+            p.parse(TES_TITLES);
+            let got = show(&p.parse(&t));
+            assert!(
+                got.starts_with(&format!("TES {want} start ")),
+                "{order:?} {t:?}: {got}"
+            );
+        }
+    }
+
     #[test]
     fn costs() {
         let cases = [
@@ -1507,7 +2179,7 @@ mod tests {
             let got = p.parse(line);
             if let Parsed::Record { record, .. } = &got {
                 assert_eq!(record.dialect, "panasonic");
-                assert!(["", "A", "B", "C"].contains(&record.layout));
+                assert!(["", "A", "B", "C", TES].contains(&record.layout));
             }
             let _ = show(&got);
         };
