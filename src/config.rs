@@ -5,7 +5,7 @@
 
 use crate::core::analytics::tariff::{parse_price, Tariff};
 use crate::core::analytics::{ReportOptions, SlVariant};
-use crate::core::dialect::{DateOrder, DialectKind, DialectOptions};
+use crate::core::dialect::{new_reader, DateOrder, Dialect, DialectChoice};
 use crate::core::leds::Led;
 use chrono::NaiveDate;
 use serde::Deserialize;
@@ -392,7 +392,8 @@ pub struct SourceConfig {
     /// Serial device, e.g. `/dev/smdr0` (the udev name) or `/dev/ttyUSB0`. May be a symlink;
     /// it is resolved at every (re)open, so a re-pointed link is followed.
     pub path: Option<toml::Spanned<PathBuf>>,
-    pub baud: Option<toml::Spanned<Baud>>,
+    /// A speed, or `"auto"`: hunt speed and framing (`core::autobaud`).
+    pub baud: Option<toml::Spanned<BaudSetting>>,
     pub data_bits: Option<toml::Spanned<DataBits>>,
     pub parity: Option<toml::Spanned<Parity>>,
     pub stop_bits: Option<toml::Spanned<StopBits>>,
@@ -511,19 +512,18 @@ impl TryFrom<String> for LoginText {
 #[derive(Debug, Clone, Copy, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PbxConfig {
+    /// `"auto"` (recognise the family from the lines) or a family's name.
     #[serde(default)]
-    pub dialect: DialectKind,
+    pub dialect: DialectChoice,
     /// Order of the printed date: `dmy` (most of the world), `mdy` (North America), `ymd`.
     #[serde(default)]
     pub date_order: DateOrder,
 }
 
 impl PbxConfig {
-    pub fn dialect_options(&self) -> DialectOptions {
-        DialectOptions {
-            kind: self.dialect,
-            date_order: self.date_order,
-        }
+    /// The line reader this configuration asks for.
+    pub fn reader(&self) -> Box<dyn Dialect> {
+        new_reader(self.dialect, self.date_order)
     }
 }
 
@@ -562,12 +562,43 @@ pub struct WebConfig {
     /// on a laptop.
     #[serde(default = "default_listen")]
     pub listen: Listen,
+    /// Field separator of the CSV downloads, `","` or `";"` (Excel in Russian or Ukrainian
+    /// splits on `;`); unset: [`crate::export::default_delimiter`] decides. A download's
+    /// `?sep=` overrides it.
+    #[serde(default)]
+    pub csv_delimiter: Option<CsvDelimiter>,
 }
 
 impl Default for WebConfig {
     fn default() -> Self {
         Self {
             listen: default_listen(),
+            csv_delimiter: None,
+        }
+    }
+}
+
+impl WebConfig {
+    /// The delimiter of a CSV download when the download does not ask for one.
+    pub fn csv_delimiter(&self) -> crate::export::Delimiter {
+        crate::export::default_delimiter(self.csv_delimiter.map(|d| d.0))
+    }
+}
+
+/// `[web] csv_delimiter`: `","` or `";"`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "String")]
+pub struct CsvDelimiter(pub crate::export::Delimiter);
+
+impl TryFrom<String> for CsvDelimiter {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, String> {
+        match s.as_str() {
+            "," => Ok(CsvDelimiter(crate::export::Delimiter::Comma)),
+            ";" => Ok(CsvDelimiter(crate::export::Delimiter::Semicolon)),
+            _ => Err(format!(
+                "{s:?} is not a CSV delimiter: use \",\" or \";\" (\";\" for Excel in Russian or Ukrainian)"
+            )),
         }
     }
 }
@@ -613,6 +644,42 @@ checked!(
         Err(format!("{v} is not a serial speed a PBX uses (300, 600, 1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200)"))
     }
 );
+/// `baud`: a fixed speed, or `"auto"` to find speed and framing from what arrives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BaudSetting {
+    Fixed(Baud),
+    Auto,
+}
+
+impl<'de> Deserialize<'de> for BaudSetting {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = BaudSetting;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a serial speed such as 9600, or \"auto\"")
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<BaudSetting, E> {
+                Baud::try_from(v).map(BaudSetting::Fixed).map_err(E::custom)
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<BaudSetting, E> {
+                self.visit_i64(i64::try_from(v).unwrap_or(i64::MAX))
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<BaudSetting, E> {
+                if v == "auto" {
+                    Ok(BaudSetting::Auto)
+                } else {
+                    Err(E::custom(format!(
+                        "{v:?}: baud is a speed such as 9600, or \"auto\" to find speed and \
+                         framing from what the PBX prints"
+                    )))
+                }
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
 checked!(
     /// Bits per character: 7 or 8.
     DataBits(u8), default 8, |v| if v == 7 || v == 8 { Ok(()) } else {
@@ -818,11 +885,20 @@ impl SourceConfig {
         self.path.as_ref().map_or(Path::new(""), |p| p.get_ref())
     }
 
+    /// The configured speed; with `baud = "auto"` the default, which the hunt does not use.
     pub fn baud(&self) -> u32 {
-        self.baud
-            .as_ref()
-            .map_or(Baud::default(), |b| *b.get_ref())
-            .0
+        match self.baud.as_ref().map(|b| *b.get_ref()) {
+            Some(BaudSetting::Fixed(b)) => b.0,
+            _ => Baud::default().0,
+        }
+    }
+
+    /// `baud = "auto"`: the serial source hunts speed and framing.
+    pub fn auto_baud(&self) -> bool {
+        matches!(
+            self.baud.as_ref().map(|b| *b.get_ref()),
+            Some(BaudSetting::Auto)
+        )
     }
 
     pub fn data_bits(&self) -> u8 {
@@ -912,6 +988,7 @@ impl SourceConfig {
     /// `9600 8N1` as a technician writes it; for TCP, how the connection is made.
     pub fn settings_label(&self) -> String {
         match self.kind() {
+            SourceKind::Serial if self.auto_baud() => "auto".to_string(),
             SourceKind::Serial => format!(
                 "{} {}{}{}",
                 self.baud(),
@@ -978,6 +1055,19 @@ impl SourceConfig {
                         at,
                         format!("{k} is for kind = \"tcp-client\": a serial port has no login"),
                     ));
+                }
+                if self.auto_baud() {
+                    // The hunt finds the framing too; a framing key beside it would be
+                    // silently overruled, so it is refused rather than half obeyed.
+                    if let Some((k, at)) = first(&serial_keys[2..]) {
+                        return Err((
+                            at,
+                            format!(
+                                "{k}: with baud = \"auto\" the framing is found too (8N1, \
+                                 7E1 or 7O1); remove {k}, or give a fixed speed with it"
+                            ),
+                        ));
+                    }
                 }
                 if self.path.is_none() {
                     return Err((
@@ -1187,6 +1277,20 @@ mod tests {
         let c = Config::parse(Path::new("x.toml"), "[source]\npath = \"/dev/smdr0\"\n")
             .expect("minimal config");
         assert_eq!(c.source.settings_label(), "9600 8N1");
+        assert!(!c.source.auto_baud());
+        let c = Config::parse(
+            Path::new("x.toml"),
+            "[source]\npath = \"/dev/smdr0\"\nbaud = \"auto\"\n",
+        )
+        .expect("auto baud");
+        assert!(c.source.auto_baud());
+        assert_eq!(c.source.settings_label(), "auto");
+        let c = Config::parse(
+            Path::new("x.toml"),
+            "[source]\npath = \"/dev/smdr0\"\nbaud = 1200\nparity = \"even\"\n",
+        )
+        .expect("fixed baud");
+        assert_eq!((c.source.baud(), c.source.auto_baud()), (1200, false));
         assert_eq!(c.ring.capacity.0, 1024);
         assert_eq!(
             c.store.commit_interval_ms.duration(),
@@ -1197,6 +1301,19 @@ mod tests {
         let o = c.report_options(d, d);
         assert_eq!((o.service_level_secs, o.callback_window_hours), (20, 24));
         assert_eq!(o.trunk_count, None);
+    }
+
+    #[test]
+    fn csv_delimiter_default_and_set() {
+        use crate::export::Delimiter;
+        let c = Config::parse(Path::new("x.toml"), "[source]\npath = \"/dev/smdr0\"\n").unwrap();
+        assert_eq!(c.web.csv_delimiter(), Delimiter::Comma);
+        let c = Config::parse(
+            Path::new("x.toml"),
+            "[source]\npath = \"/dev/smdr0\"\n[web]\ncsv_delimiter = \";\"\n",
+        )
+        .unwrap();
+        assert_eq!(c.web.csv_delimiter(), Delimiter::Semicolon);
     }
 
     #[test]
@@ -1218,6 +1335,32 @@ mod tests {
     }
 
     #[test]
+    fn dialect_is_auto_or_a_family() {
+        use crate::core::dialect::DialectKind;
+        let c = Config::parse(Path::new("x.toml"), "[source]\npath = \"/dev/x\"\n").unwrap();
+        assert_eq!(c.pbx.dialect, DialectChoice::Family(DialectKind::Panasonic));
+        for (text, want) in [
+            ("auto", DialectChoice::Auto),
+            ("3cx", DialectChoice::Family(DialectKind::ThreeCx)),
+            (
+                "avaya-ipoffice",
+                DialectChoice::Family(DialectKind::AvayaIpoffice),
+            ),
+        ] {
+            let c = Config::parse(
+                Path::new("x.toml"),
+                &format!("[source]\npath = \"/dev/x\"\n[pbx]\ndialect = \"{text}\"\n"),
+            )
+            .unwrap();
+            assert_eq!(c.pbx.dialect, want);
+            assert_eq!(
+                c.pbx.reader().name(),
+                if text == "auto" { "auto" } else { text }
+            );
+        }
+    }
+
+    #[test]
     fn refusals_name_file_line_and_reason() {
         let cases = [
             (
@@ -1231,9 +1374,29 @@ mod tests {
                 "unknown variant `mark`",
             ),
             (
+                "[source]\npath = \"/dev/x\"\nbaud = \"fast\"\n",
+                "box.toml:3:",
+                "\"fast\": baud is a speed such as 9600, or \"auto\"",
+            ),
+            (
+                "[source]\npath = \"/dev/x\"\nbaud = \"auto\"\ndata_bits = 7\n",
+                "box.toml:4:1",
+                "[source] data_bits: with baud = \"auto\" the framing is found too",
+            ),
+            (
+                "[source]\npath = \"/dev/x\"\nbaud = \"auto\"\nstop_bits = 2\n",
+                "box.toml:4:1",
+                "remove stop_bits",
+            ),
+            (
                 "[source]\npath = \"/dev/x\"\nbaudd = 9600\n",
                 "box.toml:3:",
                 "unknown field `baudd`",
+            ),
+            (
+                "[source]\npath = \"/dev/x\"\n[pbx]\ndialect = \"nortel\"\n",
+                "box.toml:4:",
+                "unknown dialect \"nortel\": expected \"auto\" or one of panasonic, avaya-ipoffice",
             ),
             (
                 "[source]\npath = \"/dev/x\"\n[ring]\ncapacity = 0\n",
@@ -1244,6 +1407,11 @@ mod tests {
                 "[source]\npath = \"/dev/x\"\n[web]\nlisten = \"8080\"\n",
                 "box.toml:4:",
                 "not an address:port",
+            ),
+            (
+                "[source]\npath = \"/dev/x\"\n[web]\ncsv_delimiter = \"tab\"\n",
+                "box.toml:4:17:",
+                "\"tab\" is not a CSV delimiter: use \",\" or \";\"",
             ),
             (
                 "[source]\npath = \"/dev/x\"\n[pbx]\ndate_order = \"dm\"\n",

@@ -2,7 +2,6 @@
 
 use crate::config::Config;
 use crate::config::SourceKind;
-use crate::core::dialect::new_dialect;
 use crate::core::health::Snapshot;
 use crate::ring::Ring;
 use crate::source::{now_ms, serial, tcp, Intake};
@@ -74,22 +73,24 @@ pub fn run(config: Config, config_path: &Path) -> Result<()> {
         s
     });
     let report_config = config.clone();
-    let web = crate::web::start_with_reports(
+    let web = crate::web::start_configured(
         config.web.listen.0,
         config.store.path.clone(),
         snapshot,
         Arc::new(move |from, to| report_config.report_options(from, to)),
+        config.web.csv_delimiter(),
     )?;
     // Tests and the demo read this line for the port.
     tracing::info!("web: listening on http://{}/", web.addr());
 
     let writer_status = status.clone();
     let db_path = config.store.path.clone();
-    let dialect = new_dialect(config.pbx.dialect_options());
+    let dialect = config.pbx.reader();
     let opts = WriterOptions {
         source: source_name,
         interval: config.store.commit_interval_ms.duration(),
         max_batch: config.store.commit_max_records.0,
+        date_order: config.pbx.date_order,
     };
     let writer = std::thread::Builder::new()
         .name("store".into())
@@ -133,9 +134,13 @@ pub fn run(config: Config, config_path: &Path) -> Result<()> {
         };
         tokio::pin!(signal);
         let cfg = &config.source;
+        // `baud = "auto"` remembers the setting it locked on beside the database.
+        let autobaud_state = config.store.path.with_file_name(serial::AUTOBAUD_STATE);
         let source = async {
             match cfg.kind() {
-                SourceKind::Serial => serial::run(cfg, &mut intake, &status, rx).await,
+                SourceKind::Serial => {
+                    serial::run(cfg, &mut intake, &status, rx, &autobaud_state).await
+                }
                 SourceKind::TcpClient => tcp::run_client(cfg, &mut intake, &status, rx).await,
                 SourceKind::TcpListen => tcp::run_listen(cfg, &mut intake, &status, rx).await,
             }

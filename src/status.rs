@@ -3,6 +3,7 @@
 //! Each writer updates its own part under a short lock; the web takes a snapshot. Health
 //! judgement on that snapshot is pure and lives in `core::health`.
 
+use crate::core::autobaud::AutobaudView;
 use crate::core::framer::FramerCounters;
 use crate::core::health::{LinkState, Snapshot, StoredCounts};
 use crate::core::service::Beats;
@@ -185,6 +186,23 @@ impl Status {
         s.store_error = None;
     }
 
+    /// After auto-detection re-read undecided lines: some rejects became records or headers.
+    pub fn on_reread(&self, records: u64, headers: u64) {
+        let mut s = self.lock();
+        s.records += records;
+        s.headers += headers;
+        s.rejects = s.rejects.saturating_sub(records + headers);
+    }
+
+    /// Auto-detection's state after a batch.
+    pub fn set_detection(&self, d: Option<crate::core::dialect::detect::Detection>) {
+        let mut s = self.lock();
+        if let Some(name) = d.as_ref().and_then(|d| d.chosen) {
+            s.dialect = format!("{name} (auto)");
+        }
+        s.detection = d;
+    }
+
     pub fn set_store_notice(&self, at_ms: i64, note: String) {
         self.lock().store_notice = Some((at_ms, note));
     }
@@ -202,5 +220,17 @@ impl Status {
 
     pub fn set_ring(&self, ring: RingStats) {
         self.lock().ring = ring;
+    }
+
+    /// The serial hunt's progress (`baud = "auto"`); the settings shown follow it: `auto`
+    /// while hunting, `9600 8N1 (auto)` once locked.
+    pub fn set_autobaud(&self, view: AutobaudView) {
+        let mut s = self.lock();
+        s.settings = if view.state == "locked" {
+            format!("{} (auto)", view.setting)
+        } else {
+            "auto".to_string()
+        };
+        s.autobaud = Some(view);
     }
 }

@@ -88,6 +88,10 @@ pub struct Snapshot {
     pub stored: Option<StoredCounts>,
     /// What the status LEDs show, once the LED thread runs.
     pub leds: Option<crate::core::leds::LedsShown>,
+    /// With `baud = "auto"`: the hunt for speed and framing, or what it locked on.
+    pub autobaud: Option<crate::core::autobaud::AutobaudView>,
+    /// With `dialect = "auto"`: which family the lines were recognised as, and how surely.
+    pub detection: Option<crate::core::dialect::detect::Detection>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, PartialOrd, Ord)]
@@ -197,7 +201,22 @@ pub fn judge(s: &Snapshot, now_ms: i64) -> Verdict {
         );
     }
     let parsed = s.records + s.rejects;
-    if parsed >= 10 && s.rejects * 2 > parsed {
+    let unrecognised = s.detection.as_ref().filter(|d| d.chosen.is_none());
+    if let (Some(d), true) = (unrecognised, s.rejects >= 10) {
+        add(
+            Cause::Rejects,
+            Level::Fault,
+            format!(
+                "{} lines and the PBX's layout is still not recognised (dialect = auto): they are kept raw; \
+                 send a sample (status page: capture.log) or set the dialect{}",
+                d.lines_seen,
+                match d.leader {
+                    Some((name, n)) => format!(" (closest: {name}, {n} of the last lines)"),
+                    None => String::new(),
+                }
+            ),
+        );
+    } else if parsed >= 10 && s.rejects * 2 > parsed {
         add(
             Cause::Rejects,
             Level::Fault,

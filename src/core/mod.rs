@@ -1,6 +1,7 @@
 //! The pure core: no I/O, no clock. Time and bytes come in as parameters; values come out.
 
 pub mod analytics;
+pub mod autobaud;
 pub mod calls;
 pub mod dialect;
 pub mod erlang;
@@ -10,3 +11,4 @@ pub mod leds;
 pub mod officeday;
 pub mod record;
 pub mod service;
+pub mod uart;

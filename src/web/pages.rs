@@ -216,7 +216,20 @@ where
         "Port",
         &format!("{} &nbsp; {}", escape(&s.port), escape(&s.settings)),
     );
-    kv(&mut h, "Dialect", &escape(&s.dialect));
+    if let Some(a) = &s.autobaud {
+        kv(
+            &mut h,
+            "Speed and framing",
+            &format!(
+                "{}<br><small>{} bytes discarded while hunting; {} line errors since the \
+                 lock</small>",
+                escape(&a.summary()),
+                a.discarded_bytes,
+                a.errors_since_lock
+            ),
+        );
+    }
+    kv(&mut h, "Dialect", &dialect_line(s));
     kv(
         &mut h,
         "Last line received",
@@ -569,6 +582,37 @@ where
     }
     h.push_str("</table></div>");
     page("smdrbox: calls", "/calls", &h)
+}
+
+/// The dialect, and with `dialect = "auto"` what was recognised and how surely.
+fn dialect_line(s: &Snapshot) -> String {
+    let Some(d) = &s.detection else {
+        return escape(&s.dialect);
+    };
+    match (d.chosen, d.leader) {
+        (Some(name), _) => format!(
+            "{} &nbsp; recognised automatically: {}% of the last {} lines read as {}{}",
+            escape(name),
+            d.confidence_pct,
+            d.lines_seen.min(crate::core::dialect::detect::WINDOW as u64),
+            escape(name),
+            if d.switches > 0 {
+                format!(" (changed {} times: PBX replaced?)", d.switches)
+            } else {
+                String::new()
+            }
+        ),
+        (None, Some((name, n))) => format!(
+            "auto: not recognised yet after {} lines (closest: {}, {} records); lines are kept and read again once recognised",
+            d.lines_seen,
+            escape(name),
+            n
+        ),
+        (None, None) => format!(
+            "auto: not recognised yet ({} lines seen); lines are kept and read again once recognised",
+            d.lines_seen
+        ),
+    }
 }
 
 #[cfg(test)]

@@ -153,8 +153,11 @@ impl Daemon {
     /// [`Daemon::start`] with extra environment variables (e.g. libfaketime's).
     pub fn start_with_env(config: &Path, env: &[(&str, &str)]) -> Daemon {
         let d = Daemon::start_without_db(config, env);
+        // The store thread says it is open only after it has noted what it did at start (a
+        // corrupt file moved aside): readable rows alone can come a moment before that.
         wait_until(Duration::from_secs(30), "database open", || {
-            d.status()["db"].is_object()
+            let s = d.status();
+            s["db"].is_object() && s["status"]["store_open"] == true
         });
         d
     }
