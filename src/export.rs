@@ -3,6 +3,12 @@
 //! One row per stored call record, in the order the PBX printed them. Values are as stored
 //! (the PBX's own date and time, cost as decimal text); nothing is recomputed except the
 //! `h:mm:ss` duration and the local receive time, which are there for spreadsheet users.
+//!
+//! Every CSV the box writes (this one and the reports') is made for Excel as an office opens
+//! it with a double click: UTF-8 with a byte-order mark (else Excel reads it in the Windows
+//! code page and Cyrillic names turn to mojibake), `,` or `;` between fields ([`Delimiter`]:
+//! Russian and Ukrainian Excel split on `;`), date-times as `YYYY-MM-DD HH:MM:SS` (which Excel
+//! and LibreOffice read as dates; the ISO `T` form and offsets they read as text).
 
 use crate::store::read::{CallRow, Reader};
 use anyhow::Result;
@@ -34,14 +40,86 @@ pub const COLUMNS: &[(&str, &str)] = &[
     ("unanswered", "1 if the call was not answered at this extension, else 0"),
     ("transferred", "1 if the call was transferred, else 0"),
     ("forwarded", "1 if the call was forwarded to an outside line, else 0"),
-    ("received_at", "When the box received the line, box local time YYYY-MM-DDTHH:MM:SS"),
+    ("received_at", "When the box received the line, box local time YYYY-MM-DD HH:MM:SS"),
     ("source", "Where the line came from, e.g. serial:/dev/smdr0"),
 ];
 
+/// The UTF-8 byte-order mark every CSV starts with: how Excel knows the file is UTF-8.
+pub const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// What separates the fields of a CSV. Excel splits a double-clicked CSV on the list
+/// separator of the Windows region: `,` in English, `;` where `,` is the decimal comma
+/// (Russian, Ukrainian, German...).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Delimiter {
+    #[default]
+    Comma,
+    Semicolon,
+}
+
+impl Delimiter {
+    pub fn byte(self) -> u8 {
+        match self {
+            Delimiter::Comma => b',',
+            Delimiter::Semicolon => b';',
+        }
+    }
+
+    /// The name in `?sep=` and `--sep`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Delimiter::Comma => "comma",
+            Delimiter::Semicolon => "semicolon",
+        }
+    }
+
+    /// `comma`/`semicolon` (as `?sep=` and `--sep` take them) or the character itself.
+    pub fn parse(s: &str) -> Result<Delimiter, String> {
+        match s {
+            "comma" | "," => Ok(Delimiter::Comma),
+            "semicolon" | ";" => Ok(Delimiter::Semicolon),
+            _ => {
+                let shown: String = s.chars().take(20).collect();
+                Err(format!(
+                    "sep: {shown:?} is not a delimiter; use comma or semicolon"
+                ))
+            }
+        }
+    }
+
+    /// The delimiter of a download: the one asked for, else the box's default.
+    pub fn choose(asked: Option<&str>, default: Delimiter) -> Result<Delimiter, String> {
+        match asked.filter(|s| !s.is_empty()) {
+            Some(s) => Delimiter::parse(s),
+            None => Ok(default),
+        }
+    }
+}
+
+/// The box's default delimiter: `[web] csv_delimiter` when set, else `,`. The one place that
+/// decides it, so that the page's language can pick `;` here once the pages have languages.
+pub fn default_delimiter(configured: Option<Delimiter>) -> Delimiter {
+    configured.unwrap_or_default()
+}
+
+/// A CSV writer for spreadsheets: the byte-order mark written, fields split by `sep`.
+pub fn csv_writer<W: Write>(mut out: W, sep: Delimiter) -> std::io::Result<csv::Writer<W>> {
+    out.write_all(BOM)?;
+    Ok(csv::WriterBuilder::new()
+        .delimiter(sep.byte())
+        .from_writer(out))
+}
+
 /// Write the header row and one row per call record dated `from..=to` (see
 /// [`Reader::for_each_call`]); returns the number of rows written (without the header).
-pub fn write_csv<W: Write>(reader: &Reader, from: NaiveDate, to: NaiveDate, out: W) -> Result<u64> {
-    write_csv_in(reader, from, to, out, &Local)
+pub fn write_csv<W: Write>(
+    reader: &Reader,
+    from: NaiveDate,
+    to: NaiveDate,
+    out: W,
+    sep: Delimiter,
+) -> Result<u64> {
+    write_csv_in(reader, from, to, out, sep, &Local)
 }
 
 /// [`write_csv`] with the time zone for `received_at` as a parameter (tests use a fixed one).
@@ -50,12 +128,13 @@ fn write_csv_in<W: Write, Tz: TimeZone>(
     from: NaiveDate,
     to: NaiveDate,
     out: W,
+    sep: Delimiter,
     tz: &Tz,
 ) -> Result<u64>
 where
     Tz::Offset: Display,
 {
-    let mut w = csv::Writer::from_writer(out);
+    let mut w = csv_writer(out, sep)?;
     w.write_record(COLUMNS.iter().map(|(name, _)| *name))?;
     let n = reader.for_each_call(from, to, |row| {
         let cells = row_cells(row, tz);
@@ -66,8 +145,9 @@ where
     Ok(n)
 }
 
-/// One call as CSV cells, in [`COLUMNS`] order (before formula neutralising).
-fn row_cells<Tz: TimeZone>(r: &CallRow, tz: &Tz) -> Vec<String>
+/// One call as CSV cells, in [`COLUMNS`] order (before formula neutralising); the calls
+/// sheet of `xlsx.rs` types the same values.
+pub(crate) fn row_cells<Tz: TimeZone>(r: &CallRow, tz: &Tz) -> Vec<String>
 where
     Tz::Offset: Display,
 {
@@ -95,7 +175,7 @@ where
         flag(r.unanswered),
         flag(r.transferred),
         flag(r.forwarded),
-        local_iso(r.received_ms, tz),
+        local_datetime(r.received_ms, tz),
         r.source.clone(),
     ];
     debug_assert_eq!(cells.len(), COLUMNS.len());
@@ -108,13 +188,17 @@ pub fn hms(secs: i64) -> String {
     format!("{}:{:02}:{:02}", s / 3600, s % 3600 / 60, s % 60)
 }
 
-/// Unix milliseconds as local `YYYY-MM-DDTHH:MM:SS` (no offset: spreadsheets choke on it).
-fn local_iso<Tz: TimeZone>(ms: i64, tz: &Tz) -> String
+/// The form of a date-time in every CSV: Excel and LibreOffice read it as a date-time in any
+/// language (with a `T` or an offset they keep it as text).
+pub const DATETIME_FORMAT: &str = "%Y-%m-%d %H:%M:%S";
+
+/// Unix milliseconds as local `YYYY-MM-DD HH:MM:SS`.
+fn local_datetime<Tz: TimeZone>(ms: i64, tz: &Tz) -> String
 where
     Tz::Offset: Display,
 {
     match tz.timestamp_millis_opt(ms).earliest() {
-        Some(t) => t.format("%Y-%m-%dT%H:%M:%S").to_string(),
+        Some(t) => t.format(DATETIME_FORMAT).to_string(),
         None => String::new(),
     }
 }
@@ -167,6 +251,52 @@ pub fn parse_period(
         ));
     }
     Ok((from, to))
+}
+
+/// The month before `today`'s: what "last month" means for the monthly download.
+pub fn previous_month(today: NaiveDate) -> (NaiveDate, NaiveDate) {
+    let first_of_this = today.with_day(1).unwrap_or(today);
+    let last = first_of_this.pred_opt().unwrap_or(first_of_this);
+    (last.with_day(1).unwrap_or(last), last)
+}
+
+/// The first and last day of a month given as `YYYY-MM`; missing or empty: the month before
+/// `today`'s ([`previous_month`]).
+pub fn parse_month(
+    month: Option<&str>,
+    today: NaiveDate,
+) -> Result<(NaiveDate, NaiveDate), String> {
+    let Some(s) = month.filter(|s| !s.is_empty()) else {
+        return Ok(previous_month(today));
+    };
+    let b = s.as_bytes();
+    let shape = b.len() == 7
+        && b.iter().enumerate().all(|(i, c)| {
+            if i == 4 {
+                *c == b'-'
+            } else {
+                c.is_ascii_digit()
+            }
+        });
+    let first = shape
+        .then(|| NaiveDate::from_ymd_opt(s[0..4].parse().ok()?, s[5..7].parse().ok()?, 1))
+        .flatten();
+    let Some(first) = first else {
+        let shown: String = s.chars().take(40).collect();
+        return Err(format!(
+            "month: {shown:?} is not a month; use YYYY-MM, e.g. 2024-05"
+        ));
+    };
+    // The first of the next month, minus a day.
+    let next = first
+        .checked_add_months(chrono::Months::new(1))
+        .unwrap_or(first);
+    Ok((first, next.pred_opt().unwrap_or(first)))
+}
+
+/// "October 2026": how pages and file names talk about a month.
+pub fn month_name(first: NaiveDate) -> String {
+    first.format("%B %Y").to_string()
 }
 
 /// Strict `YYYY-MM-DD` (chrono alone would also take `2024-5-1` or a signed year).
@@ -280,6 +410,80 @@ mod tests {
         assert!(e.starts_with("to: \"2024-13-01\" is not a date"), "{e}");
     }
 
+    #[test]
+    fn months() {
+        assert_eq!(
+            previous_month(d("2026-11-23")),
+            (d("2026-10-01"), d("2026-10-31"))
+        );
+        assert_eq!(
+            previous_month(d("2026-01-01")),
+            (d("2025-12-01"), d("2025-12-31"))
+        );
+        assert_eq!(
+            previous_month(d("2024-03-31")),
+            (d("2024-02-01"), d("2024-02-29"))
+        );
+        let today = d("2026-11-23");
+        assert_eq!(
+            parse_month(None, today),
+            Ok((d("2026-10-01"), d("2026-10-31")))
+        );
+        assert_eq!(
+            parse_month(Some(""), today),
+            Ok((d("2026-10-01"), d("2026-10-31")))
+        );
+        assert_eq!(
+            parse_month(Some("2023-02"), today),
+            Ok((d("2023-02-01"), d("2023-02-28")))
+        );
+        assert_eq!(
+            parse_month(Some("2024-12"), today),
+            Ok((d("2024-12-01"), d("2024-12-31")))
+        );
+        for bad in [
+            "2024-13",
+            "2024-5",
+            "24-05",
+            "2024/05",
+            "2024-05-01",
+            "last",
+        ] {
+            let e = parse_month(Some(bad), today).unwrap_err();
+            assert!(
+                e.starts_with("month: ") && e.contains("YYYY-MM"),
+                "{bad}: {e}"
+            );
+        }
+        assert_eq!(month_name(d("2026-10-01")), "October 2026");
+    }
+
+    #[test]
+    fn delimiters() {
+        assert_eq!(Delimiter::parse("comma"), Ok(Delimiter::Comma));
+        assert_eq!(Delimiter::parse(";"), Ok(Delimiter::Semicolon));
+        assert_eq!(Delimiter::parse("semicolon"), Ok(Delimiter::Semicolon));
+        let e = Delimiter::parse("tab").unwrap_err();
+        assert_eq!(e, "sep: \"tab\" is not a delimiter; use comma or semicolon");
+        assert_eq!(
+            Delimiter::choose(None, Delimiter::Semicolon),
+            Ok(Delimiter::Semicolon)
+        );
+        assert_eq!(
+            Delimiter::choose(Some(""), Delimiter::Semicolon),
+            Ok(Delimiter::Semicolon)
+        );
+        assert_eq!(
+            Delimiter::choose(Some("comma"), Delimiter::Semicolon),
+            Ok(Delimiter::Comma)
+        );
+        assert_eq!(default_delimiter(None), Delimiter::Comma);
+        assert_eq!(
+            default_delimiter(Some(Delimiter::Semicolon)),
+            Delimiter::Semicolon
+        );
+    }
+
     fn record(date: &str, number: &str, name: Option<&str>, unanswered: bool) -> Parsed {
         Parsed::Record {
             record: Box::new(Record {
@@ -348,22 +552,36 @@ mod tests {
         let reader = Reader::open(&path).unwrap();
         let mut out = Vec::new();
         let tz = FixedOffset::east_opt(2 * 3600).unwrap();
-        let n = write_csv_in(&reader, d("2024-05-01"), d("2024-05-31"), &mut out, &tz).unwrap();
+        let (from, to) = (d("2024-05-01"), d("2024-05-31"));
+        let n = write_csv_in(&reader, from, to, &mut out, Delimiter::Comma, &tz).unwrap();
         assert_eq!(n, 2);
         let text = String::from_utf8(out).unwrap();
+        let text = text.strip_prefix('\u{feff}').expect("a byte-order mark");
         let lines: Vec<&str> = text.lines().collect();
         let header: Vec<&str> = COLUMNS.iter().map(|c| c.0).collect();
         assert_eq!(lines[0], header.join(","));
         assert_eq!(
             lines[1],
             "2,2024-05-01,09:05,end,incoming,101,01,'=cmd|' /C calc'!A0,\"Smith, \"\"J\"\"\",,\
-             12,3725,1:02:05,1.20,EUR,,,0,0,0,2024-05-01T12:00:00,serial:/dev/smdr0"
+             12,3725,1:02:05,1.20,EUR,,,0,0,0,2024-05-01 12:00:00,serial:/dev/smdr0"
         );
         assert_eq!(
             lines[2],
             "3,2024-05-02,09:05,end,incoming,101,01,0376689064-,,,12,,,1.20,EUR,,NA,1,0,0,\
-             2024-05-01T12:00:00,serial:/dev/smdr0"
+             2024-05-01 12:00:00,serial:/dev/smdr0"
         );
         assert_eq!(lines.len(), 3);
+
+        // With `;` between the fields.
+        let mut out = Vec::new();
+        write_csv_in(&reader, from, to, &mut out, Delimiter::Semicolon, &tz).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines[0], format!("\u{feff}{}", header.join(";")));
+        assert!(
+            lines[1].starts_with("2;2024-05-01;09:05;end;incoming;101;01;'=cmd|' /C calc'!A0;\"Smith, \"\"J\"\"\";;12;"),
+            "{}",
+            lines[1]
+        );
     }
 }

@@ -18,3 +18,4 @@ pub mod source;
 pub mod status;
 pub mod store;
 pub mod web;
+pub mod xlsx;

@@ -2,8 +2,9 @@
 
 use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand};
-use smdrbox::config::Config;
-use smdrbox::core::dialect::{DateOrder, DialectKind, DialectOptions};
+use smdrbox::config::{Config, PbxConfig};
+use smdrbox::core::dialect::{DateOrder, DialectChoice};
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -57,10 +58,19 @@ enum Command {
         /// Last day, YYYY-MM-DD, inclusive (default: today).
         #[arg(long)]
         to: Option<String>,
+        /// csv, or xlsx (an Excel workbook; needs -o).
+        #[arg(long, value_enum, default_value = "csv")]
+        format: ExportFormat,
+        #[command(flatten)]
+        sep: SepArgs,
+        /// Write here instead of standard output.
+        #[arg(long, short)]
+        out: Option<PathBuf>,
     },
-    /// A report for a period (without NAME: the list of reports).
+    /// A report for a period (without NAME: the list of reports). `month` is every report and
+    /// the calls of one month (--month, default last month) in one workbook (-o FILE).
     Report {
-        /// summary, operators, lost, lines, load, sufficiency, durations, repeat, cost.
+        /// summary, operators, lost, lines, load, sufficiency, durations, repeat, cost; month.
         name: Option<String>,
         #[arg(long)]
         db: Option<PathBuf>,
@@ -73,8 +83,17 @@ enum Command {
         /// Last day, YYYY-MM-DD, inclusive (default: today).
         #[arg(long)]
         to: Option<String>,
+        /// text, csv, json, or xlsx (an Excel workbook; needs -o).
         #[arg(long, value_enum, default_value = "text")]
         format: ReportFormat,
+        /// For `month`: the month, YYYY-MM (default: last month).
+        #[arg(long)]
+        month: Option<String>,
+        #[command(flatten)]
+        sep: SepArgs,
+        /// Write here instead of standard output.
+        #[arg(long, short)]
+        out: Option<PathBuf>,
     },
     /// The lines the box received, in the corpus's format, to attach to a bug report.
     Capture {
@@ -116,24 +135,68 @@ enum Command {
 
 #[derive(clap::Args)]
 struct DialectArgs {
-    /// PBX dialect (overrides the configuration).
-    #[arg(long, value_enum)]
-    dialect: Option<DialectArg>,
+    /// PBX dialect: "auto" or a family's name (overrides the configuration).
+    #[arg(long, value_parser = DialectChoice::parse)]
+    dialect: Option<DialectChoice>,
     /// Date order of the PBX's printout: dmy, mdy or ymd (overrides the configuration).
     #[arg(long, value_enum)]
     date_order: Option<DateOrderArg>,
 }
 
-#[derive(Clone, Copy, clap::ValueEnum)]
+#[derive(Clone, Copy, PartialEq, clap::ValueEnum)]
 enum ReportFormat {
     Text,
     Csv,
     Json,
+    Xlsx,
+}
+
+#[derive(Clone, Copy, PartialEq, clap::ValueEnum)]
+enum ExportFormat {
+    Csv,
+    Xlsx,
+}
+
+#[derive(clap::Args)]
+struct SepArgs {
+    /// CSV field separator (default: the configuration's [web] csv_delimiter, else comma).
+    #[arg(long, value_enum)]
+    sep: Option<SepArg>,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
-enum DialectArg {
-    Panasonic,
+enum SepArg {
+    Comma,
+    Semicolon,
+}
+
+impl SepArgs {
+    /// The delimiter asked for, else the configuration's default (as the page's).
+    fn delimiter(&self, config: Option<&Config>) -> smdrbox::export::Delimiter {
+        use smdrbox::export::Delimiter;
+        match self.sep {
+            Some(SepArg::Comma) => Delimiter::Comma,
+            Some(SepArg::Semicolon) => Delimiter::Semicolon,
+            None => match config {
+                Some(c) => c.web.csv_delimiter(),
+                None => smdrbox::export::default_delimiter(None),
+            },
+        }
+    }
+}
+
+/// Standard output, or the file `out` (created or replaced). A workbook is binary: it needs a
+/// file.
+fn output(out: Option<&Path>, binary: bool) -> Result<Box<dyn std::io::Write>> {
+    match out {
+        Some(path) => {
+            let f = std::fs::File::create(path)
+                .with_context(|| format!("creating {}", path.display()))?;
+            Ok(Box::new(std::io::BufWriter::new(f)))
+        }
+        None if binary => bail!("an Excel workbook needs a file: add -o FILE.xlsx"),
+        None => Ok(Box::new(std::io::stdout().lock())),
+    }
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -249,11 +312,17 @@ fn run(cli: Cli) -> Result<()> {
             let now = smdrbox::source::now_ms();
             let mut total = smdrbox::import::ImportReport::default();
             for f in &files {
-                let r = smdrbox::import::import_file(&mut store, f, opts, now)?;
+                let r = smdrbox::import::import_file(
+                    &mut store,
+                    f,
+                    opts.dialect,
+                    opts.date_order,
+                    now,
+                )?;
                 println!(
-                    "{}: {} records, {} headers, {} rejects, {} blank lines, {} garbage bytes, {} overlong lines (seq {}..={})",
+                    "{}: {} records, {} headers, {} rejects, {} blank lines, {} garbage bytes, {} overlong lines (seq {}..={}, dialect {})",
                     r.file, r.records, r.headers, r.rejects, r.blank_lines, r.garbage_bytes,
-                    r.overlong_lines, r.first_seq, r.last_seq
+                    r.overlong_lines, r.first_seq, r.last_seq, r.dialect
                 );
                 total.records += r.records;
                 total.headers += r.headers;
@@ -283,8 +352,14 @@ fn run(cli: Cli) -> Result<()> {
             config,
             from,
             to,
+            format,
+            sep,
+            out,
         } => {
-            let (db, _) = db_and_dialect(db, config.as_deref(), &DialectArgs::none())?;
+            let loaded = config.as_deref().map(Config::load).transpose()?;
+            let db = db
+                .or_else(|| loaded.as_ref().map(|c| c.store.path.clone()))
+                .unwrap_or_else(|| smdrbox::config::StoreConfig::default().path);
             if !db.exists() {
                 bail!("{}: no such database", db.display());
             }
@@ -292,8 +367,15 @@ fn run(cli: Cli) -> Result<()> {
             let (from, to) = smdrbox::export::parse_period(from.as_deref(), to.as_deref(), today)
                 .map_err(anyhow::Error::msg)?;
             let reader = smdrbox::store::read::Reader::open(&db)?;
-            let out = std::io::stdout().lock();
-            smdrbox::export::write_csv(&reader, from, to, out)?;
+            let xlsx = format == ExportFormat::Xlsx;
+            let mut w = output(out.as_deref(), xlsx)?;
+            if xlsx {
+                w.write_all(&smdrbox::xlsx::calls_workbook(&reader, from, to)?)?;
+            } else {
+                let sep = sep.delimiter(loaded.as_ref());
+                smdrbox::export::write_csv(&reader, from, to, &mut w, sep)?;
+            }
+            w.flush()?;
             Ok(())
         }
         Command::Report {
@@ -303,6 +385,9 @@ fn run(cli: Cli) -> Result<()> {
             from,
             to,
             format,
+            month,
+            sep,
+            out,
         } => {
             let Some(name) = name else {
                 for (n, title, what) in smdrbox::core::analytics::REPORTS {
@@ -319,24 +404,45 @@ fn run(cli: Cli) -> Result<()> {
                 bail!("{}: no such database", db.display());
             }
             let today = chrono::Local::now().date_naive();
-            let (from, to) = smdrbox::export::parse_period(from.as_deref(), to.as_deref(), today)
-                .map_err(anyhow::Error::msg)?;
+            let month_book = name == "month";
+            let (from, to) = if month_book {
+                if from.is_some() || to.is_some() {
+                    bail!("report month takes --month YYYY-MM, not --from/--to");
+                }
+                smdrbox::export::parse_month(month.as_deref(), today)
+            } else {
+                if month.is_some() {
+                    bail!("--month is for `smdrbox report month`; give --from/--to");
+                }
+                smdrbox::export::parse_period(from.as_deref(), to.as_deref(), today)
+            }
+            .map_err(anyhow::Error::msg)?;
             let opts = match &loaded {
                 Some(c) => c.report_options(from, to),
                 None => smdrbox::core::analytics::ReportOptions::new(from, to),
             };
             let reader = smdrbox::store::read::Reader::open(&db)?;
-            let report = smdrbox::reports::build(&reader, &name, &opts)?;
-            let out = std::io::stdout().lock();
-            match format {
-                ReportFormat::Text => {
-                    use std::io::Write as _;
-                    let mut out = out;
-                    out.write_all(smdrbox::reports::text(&report).as_bytes())?;
-                }
-                ReportFormat::Csv => smdrbox::reports::write_csv(&report, out)?,
-                ReportFormat::Json => smdrbox::reports::write_json(&report, out)?,
+            if month_book {
+                // One workbook whatever --format says: every report and the calls.
+                let reports = smdrbox::reports::build_all(&reader, &opts)?;
+                let book = smdrbox::xlsx::month_workbook(&reports, &reader, from, to)?;
+                let mut w = output(out.as_deref(), true)?;
+                w.write_all(&book)?;
+                w.flush()?;
+                return Ok(());
             }
+            let report = smdrbox::reports::build(&reader, &name, &opts)?;
+            let mut w = output(out.as_deref(), format == ReportFormat::Xlsx)?;
+            match format {
+                ReportFormat::Text => w.write_all(smdrbox::reports::text(&report).as_bytes())?,
+                ReportFormat::Csv => {
+                    let sep = sep.delimiter(loaded.as_ref());
+                    smdrbox::reports::write_csv(&report, &mut w, sep)?
+                }
+                ReportFormat::Json => smdrbox::reports::write_json(&report, &mut w)?,
+                ReportFormat::Xlsx => w.write_all(&smdrbox::xlsx::report_workbook(&report)?)?,
+            }
+            w.flush()?;
             Ok(())
         }
         Command::Capture {
@@ -378,22 +484,22 @@ fn db_and_dialect(
     db: Option<PathBuf>,
     config: Option<&Path>,
     args: &DialectArgs,
-) -> Result<(PathBuf, DialectOptions)> {
+) -> Result<(PathBuf, PbxConfig)> {
     let (mut path, mut opts) = match config {
         Some(c) => {
             let c = Config::load(c)?;
-            (c.store.path.clone(), c.pbx.dialect_options())
+            (c.store.path.clone(), c.pbx)
         }
         None => (
             smdrbox::config::StoreConfig::default().path,
-            DialectOptions::default(),
+            PbxConfig::default(),
         ),
     };
     if let Some(db) = db {
         path = db;
     }
-    if let Some(DialectArg::Panasonic) = args.dialect {
-        opts.kind = DialectKind::Panasonic;
+    if let Some(d) = args.dialect {
+        opts.dialect = d;
     }
     if let Some(o) = args.date_order {
         opts.date_order = match o {

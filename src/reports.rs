@@ -1,9 +1,11 @@
 //! Reports at the edge: load the calls a report needs from the database, run the pure report,
-//! and render it as CSV, JSON or text (the web page renders its own HTML from the same report).
+//! and render it as CSV, JSON or text (the web page renders its own HTML from the same report,
+//! `xlsx.rs` its workbook).
 
-use crate::core::analytics::{self, Report, ReportOptions, REPORTS};
+use crate::core::analytics::{self, Cell, Report, ReportOptions, REPORTS};
+use crate::export::Delimiter;
 use crate::store::read::Reader;
-use anyhow::{bail, Result};
+use anyhow::{bail, Context, Result};
 use chrono::{Duration, NaiveDate};
 use std::fmt::Write as _;
 use std::io::Write;
@@ -52,19 +54,64 @@ pub fn build(reader: &Reader, name: &str, opts: &ReportOptions) -> Result<Report
     }
 }
 
-/// One header row of column keys, then the table's rows with plain values; formula-like
-/// text is neutralised as in the calls CSV.
-pub fn write_csv<W: Write>(report: &Report, out: W) -> Result<()> {
-    let mut w = csv::Writer::from_writer(out);
-    w.write_record(report.table.columns.iter().map(|c| c.key))?;
+/// The CSV's column names: the table's keys, each `…_secs` column followed by its `…_hms`
+/// twin (see [`write_csv`]).
+pub fn csv_header(report: &Report) -> Vec<String> {
+    let mut names = Vec::new();
+    for c in &report.table.columns {
+        names.push(c.key.to_string());
+        if let Some(twin) = hms_twin(c.key) {
+            names.push(twin);
+        }
+    }
+    names
+}
+
+/// `talk_secs` -> `talk_hms`: durations twice, as seconds to compute with and as `H:MM:SS`
+/// to read (Excel and LibreOffice read it as a time, so it sums as one too).
+fn hms_twin(key: &str) -> Option<String> {
+    key.strip_suffix("_secs").map(|k| format!("{k}_hms"))
+}
+
+/// The CSV a spreadsheet opens: byte-order mark, a header row of column keys ([`csv_header`]),
+/// then the table's rows with plain values: numbers as numbers, shares as percentages, times
+/// as `YYYY-MM-DD HH:MM:SS`, durations in seconds and `H:MM:SS`. Formula-like text is
+/// neutralised as in the calls CSV.
+pub fn write_csv<W: Write>(report: &Report, out: W, sep: Delimiter) -> Result<()> {
+    let mut w = crate::export::csv_writer(out, sep)?;
+    w.write_record(csv_header(report))?;
+    let twins: Vec<bool> = report
+        .table
+        .columns
+        .iter()
+        .map(|c| hms_twin(c.key).is_some())
+        .collect();
     for row in &report.table.rows {
-        w.write_record(
-            row.iter()
-                .map(|c| crate::export::neutralise(&c.plain()).into_owned()),
-        )?;
+        let mut cells = Vec::with_capacity(twins.len() * 2);
+        for (i, c) in row.iter().enumerate() {
+            cells.push(match c {
+                Cell::Time(t) => t.format(crate::export::DATETIME_FORMAT).to_string(),
+                _ => crate::export::neutralise(&c.plain()).into_owned(),
+            });
+            if twins.get(i).copied().unwrap_or(false) {
+                cells.push(match c {
+                    Cell::Secs(s) => crate::export::hms(*s),
+                    Cell::Int(s) => crate::export::hms(*s),
+                    _ => String::new(),
+                });
+            }
+        }
+        w.write_record(cells)?;
     }
     w.flush()?;
     Ok(())
+}
+
+/// Every report for `opts`'s period, in the order of [`REPORTS`]: the monthly workbook.
+pub fn build_all(reader: &Reader, opts: &ReportOptions) -> Result<Vec<Report>> {
+    names()
+        .map(|name| build(reader, name, opts).with_context(|| format!("report {name}")))
+        .collect()
 }
 
 pub fn write_json<W: Write>(report: &Report, out: W) -> Result<()> {
@@ -123,4 +170,47 @@ pub fn text(report: &Report) -> String {
         let _ = writeln!(s, "\nNote: {n}");
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::analytics::{Column, Table};
+
+    #[test]
+    fn csv_for_spreadsheets() {
+        let d = NaiveDate::from_ymd_opt(2026, 10, 5).unwrap();
+        let report = Report {
+            name: "test",
+            title: "Test",
+            from: d,
+            to: d,
+            figures: vec![],
+            table: Table {
+                columns: ["called_at", "caller", "talk_secs", "share"]
+                    .into_iter()
+                    .map(|key| Column { key, label: key })
+                    .collect(),
+                rows: vec![
+                    vec![
+                        Cell::Time(d.and_hms_opt(9, 15, 0).unwrap()),
+                        Cell::Text("=Сергей".into()),
+                        Cell::Secs(3725),
+                        Cell::Pct(0.125),
+                    ],
+                    vec![Cell::Empty, Cell::Empty, Cell::Empty, Cell::Empty],
+                ],
+            },
+            chart: None,
+            notes: vec![],
+        };
+        let mut out = Vec::new();
+        write_csv(&report, &mut out, Delimiter::Semicolon).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "\u{feff}called_at;caller;talk_secs;talk_hms;share\n\
+             2026-10-05 09:15:00;'=Сергей;3725;1:02:05;12.5\n\
+             ;;;;\n"
+        );
+    }
 }

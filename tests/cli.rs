@@ -94,7 +94,8 @@ fn import_then_export_the_corpus() {
     assert_eq!(code, 0, "{err}");
     let mut rows = csv.lines();
     let header = rows.next().unwrap();
-    assert!(header.starts_with("seq,date,time"), "{header}");
+    // UTF-8 with a byte-order mark, for Excel.
+    assert!(header.starts_with("\u{feff}seq,date,time"), "{header}");
     assert_eq!(rows.count() as i64, records);
 
     let (code, _, err) = smdrbox(&[

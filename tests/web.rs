@@ -285,7 +285,11 @@ fn pages_csv_api_and_errors() {
     );
     let rows: Vec<&str> = r.body.lines().collect();
     let header: Vec<&str> = COLUMNS.iter().map(|c| c.0).collect();
-    assert_eq!(rows[0], header.join(","));
+    assert_eq!(
+        rows[0],
+        format!("\u{feff}{}", header.join(",")),
+        "BOM, then the names"
+    );
     assert_eq!(rows.len(), 4, "{}", r.body);
     assert!(rows[1].starts_with("2,2024-05-01,09:15,end,outgoing,101,01,0376689064-,"));
     assert!(

@@ -85,6 +85,18 @@ pub fn start_with_reports(
     snapshot: SnapshotFn,
     report_options: ReportOptionsFn,
 ) -> Result<Web> {
+    let sep = export::default_delimiter(None);
+    start_configured(listen, db_path, snapshot, report_options, sep)
+}
+
+/// [`start_with_reports`] with the CSV downloads' default delimiter (`[web] csv_delimiter`).
+pub fn start_configured(
+    listen: SocketAddr,
+    db_path: PathBuf,
+    snapshot: SnapshotFn,
+    report_options: ReportOptionsFn,
+    csv_delimiter: export::Delimiter,
+) -> Result<Web> {
     // Bind ourselves first: tiny_http's own error does not say which address failed.
     let listener = TcpListener::bind(listen).with_context(|| {
         format!("web: cannot listen on {listen} (port taken by another program? see [web] listen)")
@@ -96,6 +108,7 @@ pub fn start_with_reports(
         db_path,
         snapshot,
         report_options,
+        csv_delimiter,
         reader: None,
     };
     let (srv, stop) = (server.clone(), stopping.clone());
@@ -301,6 +314,8 @@ struct App {
     db_path: PathBuf,
     snapshot: SnapshotFn,
     report_options: ReportOptionsFn,
+    /// CSV downloads' delimiter unless `?sep=` asks for another.
+    csv_delimiter: export::Delimiter,
     reader: Option<Reader>,
 }
 
@@ -341,6 +356,7 @@ impl App {
             path,
             "/" | "/calls"
                 | "/export.csv"
+                | "/export.xlsx"
                 | "/capture.log"
                 | "/api/status"
                 | "/healthz"
@@ -366,6 +382,7 @@ impl App {
                 Reply::html(code, pages::calls_page(&ctx, &calls))
             }
             "/export.csv" => return self.export(&ctx, query),
+            "/export.xlsx" => return self.export_xlsx(&ctx, query),
             "/capture.log" => return self.capture(&ctx, query),
             "/api/status" => self.api(&ctx),
             "/healthz" => self.healthz(&ctx),
@@ -374,7 +391,10 @@ impl App {
                 query_param(query, "to").as_deref(),
                 ctx.today(),
             ) {
-                Ok((from, to)) => Reply::html(200, report_pages::index_page(from, to)),
+                Ok((from, to)) => {
+                    let last_month = export::previous_month(ctx.today()).0;
+                    Reply::html(200, report_pages::index_page(from, to, last_month))
+                }
                 Err(e) => Reply::text(400, format!("{e}\n")),
             },
             _ => return self.report(&ctx, path, query),
@@ -405,6 +425,13 @@ impl App {
             Ok(p) => p,
             Err(e) => return Reply::text(400, format!("{e}\n")).into(),
         };
+        let sep = match export::Delimiter::choose(
+            query_param(query, "sep").as_deref(),
+            self.csv_delimiter,
+        ) {
+            Ok(s) => s,
+            Err(e) => return Reply::text(400, format!("{e}\n")).into(),
+        };
         // Streamed from a thread with its own connection through a pipe: memory stays small
         // however many calls the period holds.
         let reader = match Reader::open(&self.db_path) {
@@ -420,7 +447,7 @@ impl App {
                 std::thread::Builder::new()
                     .name("web-csv".into())
                     .spawn(move || {
-                        if let Err(e) = export::write_csv(&reader, from, to, tx) {
+                        if let Err(e) = export::write_csv(&reader, from, to, tx, sep) {
                             // The client sees a cut file; the log says why.
                             tracing::warn!("web: CSV {from}..{to} cut short: {e:#}");
                         }
@@ -445,6 +472,71 @@ impl App {
             }
             Err(e) => Reply::text(503, format!("cannot start the download: {e:#}\n")).into(),
         }
+    }
+
+    /// `/export.xlsx?from=&to=`: the calls as a workbook, built on a download thread (its calls
+    /// sheet goes through a temp file; the finished, compressed workbook is sent from memory).
+    fn export_xlsx(&mut self, ctx: &Ctx<Local>, query: &str) -> Answer {
+        let from = query_param(query, "from");
+        let to = query_param(query, "to");
+        let (from, to) = match export::parse_period(from.as_deref(), to.as_deref(), ctx.today()) {
+            Ok(p) => p,
+            Err(e) => return Reply::text(400, format!("{e}\n")).into(),
+        };
+        let Some(slot) = DOWNLOADS.take() else {
+            return Reply::text(503, "two downloads are running; try again in a moment\n").into();
+        };
+        let db_path = self.db_path.clone();
+        let work = move || {
+            let built = Reader::open(&db_path)
+                .and_then(|reader| crate::xlsx::calls_workbook(&reader, from, to));
+            match built {
+                Ok(book) => xlsx_reply(book, &format!("smdrbox-calls-{from}-{to}.xlsx")),
+                Err(e) => Reply::text(503, format!("workbook unavailable: {e:#}\n")),
+            }
+        };
+        Answer::Off(Job {
+            thread: "web-download",
+            slot,
+            work: Box::new(work),
+        })
+    }
+
+    /// `/reports/month.xlsx?month=YYYY-MM` (default: last month): every report and the calls
+    /// of one month in one workbook, built on a report thread.
+    fn month(&mut self, ctx: &Ctx<Local>, query: &str) -> Answer {
+        let (from, to) =
+            match export::parse_month(query_param(query, "month").as_deref(), ctx.today()) {
+                Ok(p) => p,
+                Err(e) => return Reply::text(400, format!("{e}\n")).into(),
+            };
+        let Some(slot) = REPORTS.take() else {
+            let mut r = Reply::text(
+                503,
+                "two reports are being computed; try again in a moment\n",
+            );
+            r.headers.push(("Retry-After", "5".into()));
+            return r.into();
+        };
+        let db_path = self.db_path.clone();
+        let (snapshot, options) = (self.snapshot.clone(), self.report_options.clone());
+        let work = move || {
+            let opts = options(from, to);
+            let built = Reader::open(&db_path).and_then(|reader| {
+                let reports = crate::reports::build_all(&reader, &opts)
+                    .inspect_err(|e| log_read_error(&snapshot, &db_path, e))?;
+                crate::xlsx::month_workbook(&reports, &reader, from, to)
+            });
+            match built {
+                Ok(book) => xlsx_reply(book, &format!("smdrbox-{}.xlsx", from.format("%Y-%m"))),
+                Err(e) => Reply::text(503, format!("report unavailable: {e:#}\n")),
+            }
+        };
+        Answer::Off(Job {
+            thread: "web-report",
+            slot,
+            work: Box::new(work),
+        })
     }
 
     /// `/capture.log?from=&to=` or `?last=N`, `&rejects=1`: the stored lines for a bug report,
@@ -535,10 +627,13 @@ impl App {
         })
     }
 
-    /// `/reports/NAME`, `/reports/NAME.csv`, `/reports/NAME.json`: checked here, built and
+    /// `/reports/NAME`, `/reports/NAME.csv`, `.json`, `.xlsx`: checked here, built and
     /// rendered on a report thread with its own connection, since a big period takes seconds.
     fn report(&mut self, ctx: &Ctx<Local>, path: &str, query: &str) -> Answer {
         let name = path.trim_start_matches("/reports/");
+        if name == "month.xlsx" {
+            return self.month(ctx, query);
+        }
         let (name, format) = match name.rsplit_once('.') {
             Some((n, f)) => (n, f),
             None => (name, "html"),
@@ -547,6 +642,7 @@ impl App {
             "html" => Format::Html,
             "csv" => Format::Csv,
             "json" => Format::Json,
+            "xlsx" => Format::Xlsx,
             _ => return Reply::text(404, "no such report\n").into(),
         };
         if !crate::reports::names().any(|n| n == name) {
@@ -558,6 +654,13 @@ impl App {
             ctx.today(),
         ) {
             Ok(p) => p,
+            Err(e) => return Reply::text(400, format!("{e}\n")).into(),
+        };
+        let sep = match export::Delimiter::choose(
+            query_param(query, "sep").as_deref(),
+            self.csv_delimiter,
+        ) {
+            Ok(s) => s,
             Err(e) => return Reply::text(400, format!("{e}\n")).into(),
         };
         let Some(slot) = REPORTS.take() else {
@@ -580,7 +683,7 @@ impl App {
                     .inspect_err(|e| log_read_error(&snapshot, &db_path, e))
             });
             match built {
-                Ok(report) => render_report(&report, &name, format, from, to),
+                Ok(report) => render_report(&report, &name, format, sep),
                 Err(e) => Reply::text(503, format!("report unavailable: {e:#}\n")),
             }
         };
@@ -626,19 +729,33 @@ enum Format {
     Html,
     Csv,
     Json,
+    Xlsx,
 }
 
-fn render_report(
-    report: &Report,
-    name: &str,
-    format: Format,
-    from: NaiveDate,
-    to: NaiveDate,
-) -> Reply {
+/// A workbook as an attachment called `file`.
+fn xlsx_reply(book: Vec<u8>, file: &str) -> Reply {
+    let mut r = Reply::new(
+        200,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        book,
+    );
+    r.headers.push((
+        "Content-Disposition",
+        format!("attachment; filename=\"{file}\""),
+    ));
+    r
+}
+
+fn render_report(report: &Report, name: &str, format: Format, sep: export::Delimiter) -> Reply {
+    let (from, to) = (report.from, report.to);
     match format {
+        Format::Xlsx => match crate::xlsx::report_workbook(report) {
+            Ok(book) => xlsx_reply(book, &format!("smdrbox-{name}-{from}-{to}.xlsx")),
+            Err(e) => Reply::text(500, format!("{e:#}\n")),
+        },
         Format::Csv => {
             let mut body = Vec::new();
-            if let Err(e) = crate::reports::write_csv(report, &mut body) {
+            if let Err(e) = crate::reports::write_csv(report, &mut body, sep) {
                 return Reply::text(500, format!("{e:#}\n"));
             }
             let mut r = Reply::new(200, "text/csv; charset=utf-8", body);

@@ -1,5 +1,6 @@
-//! Report pages: the list with a period form, and one report as figures, an SVG chart, a table
-//! and its notes, with links to the same report as CSV and JSON.
+//! Report pages: the list with a period form and last month's workbook, and one report as
+//! figures, an SVG chart, a table and its notes, with links to the same report as an Excel
+//! workbook, CSV (`,` or `;`) and JSON.
 
 use super::fmt::escape;
 use super::pages::page_with;
@@ -17,21 +18,43 @@ fn period_form(action: &str, from: NaiveDate, to: NaiveDate) -> String {
     )
 }
 
-pub fn index_page(from: NaiveDate, to: NaiveDate) -> String {
+/// The download links of one report for a period: Excel, CSV with either delimiter, JSON.
+fn downloads(name: &str, from: NaiveDate, to: NaiveDate, json: bool) -> String {
+    let q = format!("from={from}&amp;to={to}");
+    let mut h = format!(
+        "<a href=\"/reports/{name}.xlsx?{q}\">Excel</a> &middot; \
+         <a href=\"/reports/{name}.csv?{q}&amp;sep=comma\" title=\"fields split by commas\">CSV ,</a> \
+         &middot; <a href=\"/reports/{name}.csv?{q}&amp;sep=semicolon\" \
+         title=\"fields split by semicolons, for Excel in Russian or Ukrainian\">CSV ;</a>"
+    );
+    if json {
+        let _ = write!(h, " &middot; <a href=\"/reports/{name}.json?{q}\">JSON</a>");
+    }
+    h
+}
+
+/// The reports index for `from..=to`, with the one-click workbook of the month that starts
+/// on `last_month` (the month before today's; the web edge reads the clock).
+pub fn index_page(from: NaiveDate, to: NaiveDate, last_month: NaiveDate) -> String {
+    let month = last_month.format("%Y-%m");
     let mut h = String::new();
     let _ = write!(
         h,
-        "<h1>Reports</h1><p>Period {from} to {to}; each report is also a CSV (for Excel) and \
-         JSON.</p>{}<table><tbody>",
+        "<h1>Reports</h1><p class=\"month\"><a style=\"font-size:1.25em;font-weight:bold\" href=\"/reports/month.xlsx?month={month}\">\
+         Download last month ({}) for Excel</a><br><small>every report and every call of the \
+         month in one workbook</small></p>\
+         <p>Period {from} to {to}; each report is also an Excel workbook, a CSV and JSON.</p>{}<table><tbody>",
+        escape(&crate::export::month_name(last_month)),
         period_form("/reports", from, to)
     );
     for (name, title, what) in REPORTS {
         let _ = write!(
             h,
             "<tr><td><a href=\"/reports/{name}?from={from}&amp;to={to}\">{}</a></td><td>{}</td>\
-             <td class=\"nw\"><a href=\"/reports/{name}.csv?from={from}&amp;to={to}\">CSV</a></td></tr>",
+             <td class=\"nw\">{}</td></tr>",
             escape(title),
-            escape(what)
+            escape(what),
+            downloads(name, from, to, false)
         );
     }
     h.push_str("</tbody></table>");
@@ -43,9 +66,9 @@ pub fn report_page(r: &Report) -> String {
     let mut h = String::new();
     let _ = write!(
         h,
-        "<h1>{}</h1><p>{from} to {to} &middot; <a href=\"/reports/{name}.csv?from={from}&amp;to={to}\">CSV</a> \
-         &middot; <a href=\"/reports/{name}.json?from={from}&amp;to={to}\">JSON</a></p>{}",
+        "<h1>{}</h1><p>{from} to {to} &middot; {}</p>{}",
         escape(r.title),
+        downloads(name, from, to, true),
         period_form(&format!("/reports/{name}"), from, to)
     );
     if !r.figures.is_empty() {
