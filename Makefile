@@ -4,7 +4,7 @@
 CARGO ?= cargo
 BIN := target/debug/smdrbox
 
-.PHONY: all build release deps test lint unit golden demo bench bench-big bench-data soak clean
+.PHONY: all build release deps test lint unit golden demo bench bench-big bench-parse bench-data soak clean
 
 all: build
 
@@ -28,7 +28,7 @@ test: deps lint
 
 # Rewrite golden files after a deliberate change of parsed output (explain it in the commit).
 golden:
-	UPDATE_GOLDEN=1 $(CARGO) test --test golden_panasonic
+	UPDATE_GOLDEN=1 $(CARGO) test --test golden_corpus --test brands
 
 # A simulated PBX feeds the real daemon over a pseudo-terminal; the page is on localhost.
 demo: build
@@ -44,6 +44,10 @@ bench: deps
 bench-big: deps
 	$(CARGO) bench --bench bench -- big
 
+# Only the parsing rows: framer, Panasonic dialect, dialect = "auto" (a minute with the build).
+bench-parse: deps
+	$(CARGO) bench --bench bench -- parse
+
 # Only the busy office's year (3.65 M calls, 1.8 GB under target/tmp), generated if missing.
 bench-data:
 	$(CARGO) bench --bench bench -- big-data
@@ -52,6 +56,15 @@ bench-data:
 # each crash (tests/crash.rs; `cargo test` runs 30). Release build; several minutes.
 soak:
 	SMDRBOX_CRASH_CYCLES=1000 $(CARGO) test --release --test crash -- --nocapture
+
+# Coverage-guided fuzzing (cargo-fuzz + libFuzzer, stable Rust, no sanitizer): the framer,
+# every dialect and the calls grouping, FUZZ_SECONDS each (default 60), seeded from
+# ../shared/corpus (FUZZ_TARGETS="framer" for some). Installs cargo-fuzz if missing. Fails
+# on a crash; findings land in fuzz/artifacts/TARGET/ (scripts/fuzz.sh says how to keep one
+# as a regression test).
+.PHONY: fuzz
+fuzz:
+	./scripts/fuzz.sh $(FUZZ_TARGETS)
 
 # Packages (README "Building packages"). Each script installs what it needs first
 # (scripts/pkg-deps.sh: cross gcc, Rust targets, qemu-user, cargo-deb, lintian, mmdebstrap, dtc).

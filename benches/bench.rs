@@ -63,6 +63,12 @@ fn main() {
         t.print();
         return;
     }
+    // `-- parse`: only the parsing rows (framer, Panasonic, auto-detection), in seconds.
+    if std::env::args().any(|a| a == "parse") {
+        framer_and_dialect(&mut t, &generate_year());
+        t.print();
+        return;
+    }
     binary_size(&mut t);
     let small = !std::env::args().any(|a| a == "big");
     if small {
@@ -392,6 +398,19 @@ fn framer_and_dialect(t: &mut Table, year: &Year) {
     if rejects > 0 {
         eprintln!("bench: NOTE: the dialect rejected {rejects} generated lines");
     }
+    // dialect = "auto": every line goes to every family's dialect (detect.rs).
+    let auto = best_of_3(|| {
+        let mut f = Framer::new();
+        let mut d = smdrbox::core::dialect::detect::Auto::new(DateOrder::Dmy);
+        let mut n = 0u64;
+        for c in chunks() {
+            f.push(c, |l| {
+                black_box(d.parse(&decode(&l.bytes)));
+                n += 1;
+            });
+        }
+        n
+    });
     let how = format!(
         "{} generated lines ({} days, {} MB) in 4 KiB chunks, in process, best of 3",
         w.lines,
@@ -411,6 +430,16 @@ fn framer_and_dialect(t: &mut Table, year: &Year) {
         num(w.lines as f64 / both.as_secs_f64()),
         "lines/s",
         "the same, each line parsed; one core",
+    );
+    t.add(
+        Section::Parse,
+        "framer + dialect = \"auto\"",
+        num(w.lines as f64 / auto.as_secs_f64()),
+        "lines/s",
+        format!(
+            "the same, each line read by all {} families' dialects (detection)",
+            smdrbox::core::dialect::DialectKind::ALL.len()
+        ),
     );
 }
 
