@@ -721,3 +721,62 @@ fn panasonic_generations() {
     assert_eq!(n("longest_wait_lost"), 45);
     assert_eq!(n("outgoing"), 3);
 }
+
+#[test]
+fn alcatel() {
+    use smdrbox::core::record::Direction;
+    let files = check_brand("alcatel", DialectKind::Alcatel, DateOrder::Dmy);
+    let c = capture_counts(&files, "omnipcx-office-statement-constructed");
+    // Company name, 2 title lines, rule, CS+ and CS-, the day's count; 9 calls; the cut line.
+    assert_eq!((c.records.len(), c.headers), (9, 7));
+    assert_eq!(c.rejects, vec!["line 26: time \"11:\" is not hh:mm"]);
+    // The manual's example line, field by field.
+    let r = &c.records[0];
+    assert_eq!(
+        (r.extension.as_str(), r.trunk.as_deref(), r.number.as_str()),
+        ("101", Some("L01"), "00388677700")
+    );
+    assert_eq!(r.date.unwrap().to_string(), "2000-10-23");
+    assert_eq!(r.time.unwrap().to_string(), "08:31:00");
+    assert_eq!(r.duration_secs, Some(160));
+    assert_eq!(r.time_is, TimeMeaning::CallStart);
+    let dirs: Vec<Direction> = c.records.iter().map(|r| r.direction).collect();
+    use Direction::*;
+    assert_eq!(
+        dirs,
+        vec![
+            Outgoing, Incoming, Incoming, Outgoing, Incoming, Outgoing, Outgoing, Incoming,
+            Incoming
+        ]
+    );
+    let lost: Vec<(&str, Option<u32>)> = c
+        .records
+        .iter()
+        .filter(|r| r.unanswered)
+        .map(|r| (r.extension.as_str(), r.ring_secs))
+        .collect();
+    assert_eq!(lost, [("G1", Some(30)), ("G9", Some(45))]);
+    assert_eq!(c.records[3].account_code.as_deref(), Some("4711"));
+    assert_eq!(c.records[3].cost.as_ref().unwrap().amount, "4.08");
+    assert_eq!(c.records[4].condition.as_deref(), Some("X"));
+
+    // End to end: import with `dialect = "alcatel"`, then the summary report.
+    let capture = captures("alcatel")
+        .into_iter()
+        .find(|p| p.ends_with("omnipcx-office-statement-constructed.log"))
+        .unwrap();
+    let f = imported_summary(&capture, "alcatel", "2000-10-23", "2000-10-24");
+    let n = |k: &str| {
+        f.get(k)
+            .map(|c| c["v"].clone())
+            .unwrap_or_else(|| panic!("no {k}: {f:?}"))
+    };
+    assert_eq!(
+        (n("incoming"), n("answered"), n("lost")),
+        (5.into(), 3.into(), 2.into())
+    );
+    assert_eq!(
+        (n("outgoing"), n("outgoing_not_connected")),
+        (4.into(), 0.into())
+    );
+}

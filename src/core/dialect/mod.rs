@@ -1,6 +1,7 @@
 //! Dialects: one module per PBX family. A line of text in, a [`Parsed`] verdict out; never a
 //! panic, never an error that loses the line.
 
+pub mod alcatel;
 pub mod asterisk;
 pub mod avaya_bcm_norstar;
 pub mod avaya_ipoffice;
@@ -64,6 +65,8 @@ pub enum DialectKind {
     ThreeCx,
     /// Avaya / Nortel BCM and Norstar call detail recording.
     AvayaBcmNorstar,
+    /// Alcatel(-Lucent) OmniPCX Office metering tickets (V24 printout).
+    Alcatel,
 }
 
 impl DialectKind {
@@ -81,6 +84,7 @@ impl DialectKind {
         DialectKind::Asterisk,
         DialectKind::ThreeCx,
         DialectKind::AvayaBcmNorstar,
+        DialectKind::Alcatel,
     ];
 
     /// The name in the config (`dialect = "..."`) and in `records.dialect`.
@@ -96,6 +100,7 @@ impl DialectKind {
             DialectKind::Asterisk => asterisk::NAME,
             DialectKind::ThreeCx => threecx::NAME,
             DialectKind::AvayaBcmNorstar => avaya_bcm_norstar::NAME,
+            DialectKind::Alcatel => alcatel::NAME,
         }
     }
 
@@ -112,6 +117,7 @@ impl DialectKind {
             DialectKind::Asterisk => asterisk::LAYOUTS,
             DialectKind::ThreeCx => threecx::LAYOUTS,
             DialectKind::AvayaBcmNorstar => avaya_bcm_norstar::LAYOUTS,
+            DialectKind::Alcatel => alcatel::LAYOUTS,
         }
     }
 
@@ -128,6 +134,7 @@ impl DialectKind {
             DialectKind::Asterisk => asterisk::GROUPING,
             DialectKind::ThreeCx => threecx::GROUPING,
             DialectKind::AvayaBcmNorstar => avaya_bcm_norstar::GROUPING,
+            DialectKind::Alcatel => alcatel::GROUPING,
         }
     }
 
@@ -259,6 +266,7 @@ pub fn new_dialect(opts: DialectOptions) -> Box<dyn Dialect> {
         DialectKind::Asterisk => asterisk::new(opts),
         DialectKind::ThreeCx => threecx::new(opts),
         DialectKind::AvayaBcmNorstar => avaya_bcm_norstar::new(opts),
+        DialectKind::Alcatel => alcatel::new(opts),
     }
 }
 
