@@ -76,6 +76,7 @@
 //! - The TICKET printout (several lines per call) is not documented beyond its existence:
 //!   its lines are rejects, with a reason saying to choose LISTING.
 
+use super::fields::{digits, header, hms, two};
 use super::{DateOrder, Dialect, DialectOptions, Grouping};
 use crate::core::record::{Cost, Direction, Extra, HeaderKind, Parsed, Record, TimeMeaning};
 use chrono::{NaiveDate, NaiveTime};
@@ -121,26 +122,18 @@ impl Dialect for Alcatel {
     }
 }
 
-fn header(h: HeaderKind) -> Parsed {
-    Parsed::Header { header: h }
-}
-
-fn all_digits(s: &str) -> bool {
-    !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())
-}
-
 /// `AXXXX`, `GX`, `LXX`/`NXX`/`PXX`/`VXX`, `****`, or the digits of an 8-digit plan.
 fn is_user(tok: &str) -> bool {
     if tok == "****" {
         return true;
     }
-    if all_digits(tok) {
+    if digits(tok) {
         return tok.len() <= 9;
     }
     let mut c = tok.chars();
     matches!(c.next(), Some('A' | 'G' | 'L' | 'N' | 'P' | 'V'))
         && tok.len() <= 9
-        && all_digits(c.as_str())
+        && digits(c.as_str())
 }
 
 /// `LXX`, `NXX`, `PXX`, `VXX` (any digit count), or `N**`/`V**` from LINE 4.
@@ -148,37 +141,21 @@ fn is_line(tok: &str) -> bool {
     let mut c = tok.chars();
     matches!(c.next(), Some('L' | 'N' | 'P' | 'V'))
         && tok.len() <= 5
-        && (all_digits(c.as_str()) || c.as_str() == "**")
-}
-
-fn two_digits(s: &str) -> Option<u32> {
-    (s.len() == 2 && all_digits(s))
-        .then(|| s.parse().ok())
-        .flatten()
+        && (digits(c.as_str()) || c.as_str() == "**")
 }
 
 /// `aa:bb` with `bb` < 60: hours and minutes of a time, minutes and seconds of a ring time.
 fn pair(tok: &str) -> Option<(u32, u32)> {
     let (a, b) = tok.split_once(':')?;
-    let (a, b) = (two_digits(a)?, two_digits(b)?);
+    let (a, b) = (two(a)?, two(b)?);
     (b < 60).then_some((a, b))
-}
-
-/// `hh:mm:ss` as seconds.
-fn hms(tok: &str) -> Option<u32> {
-    let p: Vec<&str> = tok.split(':').collect();
-    let [h, m, s] = p.as_slice() else {
-        return None;
-    };
-    let (h, m, s) = (two_digits(h)?, two_digits(m)?, two_digits(s)?);
-    (m < 60 && s < 60).then_some(h * 3600 + m * 60 + s)
 }
 
 fn is_date_shape(tok: &str) -> bool {
     let p: Vec<&str> = tok.split('/').collect();
     p.len() == 3
         && p.iter()
-            .all(|x| all_digits(x) && (x.len() == 2 || x.len() == 4))
+            .all(|x| digits(x) && (x.len() == 2 || x.len() == 4))
 }
 
 fn date(tok: &str, order: DateOrder) -> Result<NaiveDate, String> {
@@ -226,7 +203,7 @@ fn is_amount(tok: &str) -> bool {
 /// `A101` → `101`; groups, accesses and `****` as printed (`****` → empty).
 fn extension_of(user: &str) -> String {
     match user.strip_prefix('A') {
-        Some(d) if all_digits(d) => d.to_string(),
+        Some(d) if digits(d) => d.to_string(),
         _ if user == "****" => String::new(),
         _ => user.to_string(),
     }
@@ -264,7 +241,7 @@ impl Alcatel {
         let rest = &toks[ti + 1..];
         let mut i = 0;
         let trunk = match rest.first() {
-            Some(t) if t.starts_with('R') && (t.len() == 1 || all_digits(&t[1..])) => {
+            Some(t) if t.starts_with('R') && (t.len() == 1 || digits(&t[1..])) => {
                 // A wake-up call (LINE `R`, for room): not a call to count.
                 return Ok(header(HeaderKind::Other));
             }
@@ -308,7 +285,7 @@ impl Alcatel {
 
         let mut warnings = Vec::new();
         let mut units = None;
-        if let Some(t) = rest.get(i).filter(|t| all_digits(t) && t.len() <= 6) {
+        if let Some(t) = rest.get(i).filter(|t| digits(t) && t.len() <= 6) {
             units = Some(t.trim_start_matches('0').to_string());
             i += 1;
         }
@@ -438,7 +415,7 @@ impl Alcatel {
             return Ok(header(HeaderKind::Titles));
         }
         if let [n] = toks {
-            if all_digits(n) && n.len() <= 5 {
+            if digits(n) && n.len() <= 5 {
                 // The day's statement count at the bottom of the page.
                 return Ok(header(HeaderKind::Other));
             }

@@ -37,6 +37,7 @@
 //!   (B1's values grow along a call: HOLD 00:00:04, UNHOLD 00:00:06); hold time is UNHOLD minus
 //!   HOLD.
 
+use super::fields::hms;
 use super::{Dialect, DialectOptions, Grouping};
 use crate::core::record::{HeaderKind, Parsed};
 
@@ -84,20 +85,6 @@ pub enum Event {
         before: String,
         after: Option<String>,
     },
-}
-
-fn hms(s: &str) -> Option<u32> {
-    let p: Vec<&str> = s.split(':').collect();
-    let [h, m, sec] = p.as_slice() else {
-        return None;
-    };
-    let n = |x: &str| {
-        (x.len() == 2 && x.bytes().all(|b| b.is_ascii_digit()))
-            .then(|| x.parse::<u32>().ok())
-            .flatten()
-    };
-    let (h, m, sec) = (n(h)?, n(m)?, n(sec)?);
-    (m < 60 && sec < 60).then_some(h * 3600 + m * 60 + sec)
 }
 
 impl Event {

@@ -66,6 +66,7 @@
 //! - `GROUPING` is `Whole`: the network format's call identifier (M2) is not in the available
 //!   column tables, so no `call_id` is read.
 
+use super::fields::{digits, excerpt, header, hms, reject, two};
 use super::{Dialect, DialectOptions, Grouping};
 use crate::core::record::{Cost, Direction, Extra, HeaderKind, Parsed, Record, TimeMeaning};
 use chrono::NaiveTime;
@@ -106,7 +107,7 @@ impl Dialect for Mitel {
             .trim_end_matches(char::is_whitespace);
         let lead = body.trim_start();
         if lead.is_empty() {
-            return reject("blank line".into());
+            return reject("blank line");
         }
         if lead.chars().count() >= 3 && lead.chars().all(|c| c == '-' || c == '=') {
             return header(HeaderKind::Rule);
@@ -131,14 +132,6 @@ impl Dialect for Mitel {
     }
 }
 
-fn reject(reason: String) -> Parsed {
-    Parsed::Reject { reason }
-}
-
-fn header(kind: HeaderKind) -> Parsed {
-    Parsed::Header { header: kind }
-}
-
 fn at(c: &[char], i: usize) -> char {
     c.get(i).copied().unwrap_or(' ')
 }
@@ -149,37 +142,6 @@ fn field(c: &[char], a: usize, b: usize) -> String {
         return String::new();
     }
     c[a..b].iter().collect::<String>().trim().to_string()
-}
-
-/// At most 20 characters of `s`, for reasons.
-fn excerpt(s: &str) -> String {
-    let mut out: String = s.chars().take(20).collect();
-    if s.chars().nth(20).is_some() {
-        out.push('…');
-    }
-    out
-}
-
-fn digits(s: &str) -> bool {
-    !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())
-}
-
-fn two(s: &str) -> Option<u32> {
-    (s.len() == 2 && digits(s))
-        .then(|| s.parse().ok())
-        .flatten()
-}
-
-/// `hh:mm:ss` as seconds.
-fn hms(s: &str) -> Option<u32> {
-    let p: Vec<&str> = s.split(':').collect();
-    match p.as_slice() {
-        [h, m, sec] => {
-            let (h, m, sec) = (two(h)?, two(m)?, two(sec)?);
-            (m < 60 && sec < 60).then_some(h * 3600 + m * 60 + sec)
-        }
-        _ => None,
-    }
 }
 
 impl Mitel {

@@ -6,6 +6,7 @@ pub mod asterisk;
 pub mod avaya_bcm_norstar;
 pub mod avaya_ipoffice;
 pub mod detect;
+pub mod fields;
 pub mod ipecs;
 pub mod mitel;
 pub mod nec;

@@ -70,6 +70,7 @@
 //! - Lines wider than 100 columns, unknown classes, bad times and fields of the wrong shape are
 //!   rejected with the reason.
 
+use super::fields::{digits, excerpt, header, reject};
 use super::{Dialect, DialectOptions, Grouping};
 use crate::core::record::{Direction, Extra, HeaderKind, Parsed, Record, TimeMeaning};
 use chrono::{Datelike, Duration, NaiveDate, NaiveTime, Timelike};
@@ -115,7 +116,7 @@ impl Dialect for Nec {
             .trim_end_matches(char::is_whitespace);
         let lead = body.trim_start();
         if lead.is_empty() {
-            return reject("blank line".into());
+            return reject("blank line");
         }
         let width = body.chars().count();
         if width > MAX_WIDTH {
@@ -141,14 +142,6 @@ impl Dialect for Nec {
             Err(reason) => reject(reason),
         }
     }
-}
-
-fn reject(reason: String) -> Parsed {
-    Parsed::Reject { reason }
-}
-
-fn header(kind: HeaderKind) -> Parsed {
-    Parsed::Header { header: kind }
 }
 
 /// `MM/DD/YYYY PAGE nnn` (the page header's line 1, leading blanks already trimmed).
@@ -204,19 +197,6 @@ fn text(c: &[char], a: usize, b: usize) -> String {
 
 fn blank_at(c: &[char], i: usize) -> bool {
     c.get(i).is_none_or(|ch| ch.is_whitespace())
-}
-
-/// At most 20 characters of `s`, for reasons.
-fn excerpt(s: &str) -> String {
-    let mut out: String = s.chars().take(20).collect();
-    if s.chars().nth(20).is_some() {
-        out.push('…');
-    }
-    out
-}
-
-fn digits(s: &str) -> bool {
-    !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// `HH:MM` (24 h).
@@ -623,7 +603,7 @@ mod tests {
         ]);
         assert_eq!(n.parse(&titles), header(HeaderKind::Titles));
         assert_eq!(n.parse(&"-".repeat(79)), header(HeaderKind::Rule));
-        assert_eq!(n.parse("\x0c"), reject("blank line".into()));
+        assert_eq!(n.parse("\x0c"), reject("blank line"));
         // A page header with an impossible date is not a header.
         assert!(matches!(
             n.parse(&page("13/40/2026")),

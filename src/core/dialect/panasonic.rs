@@ -113,6 +113,7 @@
 //!   then maps every byte to the same code point, so `Café` reads right (the raw bytes are
 //!   stored either way). IBM ASCII (code page 437) bytes above 0x7F read as Latin-1 letters.
 
+use super::fields::{excerpt, reject};
 use super::{DateOrder, Dialect};
 use crate::core::record::{Cost, Direction, HeaderKind, Parsed, Record, TimeMeaning};
 use chrono::{NaiveDate, NaiveTime};
@@ -289,12 +290,6 @@ impl Dialect for Panasonic {
     }
 }
 
-fn reject(reason: &str) -> Parsed {
-    Parsed::Reject {
-        reason: reason.to_string(),
-    }
-}
-
 fn is_titles(lead: &str) -> bool {
     let lower = lead.to_lowercase();
     lower.starts_with("date") && lower.contains("time")
@@ -369,16 +364,6 @@ fn tokenize(c: &[char]) -> Vec<Tok> {
             end: c.len(),
             text: slice_text(c, s, c.len()),
         });
-    }
-    out
-}
-
-/// At most 20 characters of `s`, for reasons.
-fn excerpt(s: &str) -> String {
-    const MAX: usize = 20;
-    let mut out: String = s.chars().take(MAX).collect();
-    if s.chars().nth(MAX).is_some() {
-        out.push('…');
     }
     out
 }

@@ -58,6 +58,7 @@
 //!   records have one, at positions no document confirms).
 //! - Event lines (`GROUP`, `DND`, `WAKE` in the text) are headers (`Other`), not calls.
 
+use super::fields::header;
 use super::{Dialect, DialectOptions, Grouping};
 use crate::core::record::{Direction, Extra, HeaderKind, Parsed, Record, TimeMeaning};
 use chrono::{Datelike, NaiveDate, NaiveTime};
@@ -93,10 +94,6 @@ impl Dialect for Samsung {
             Err(reason) => Parsed::Reject { reason },
         }
     }
-}
-
-fn header(h: HeaderKind) -> Parsed {
-    Parsed::Header { header: h }
 }
 
 /// `mm/dd/yy` or `Mon/dd/yyyy` from a page header.

@@ -54,6 +54,7 @@
 //! - Title lines (`Date`/`Datum` with `Time`/`Zeit`) are `Titles`; rules of `-`/`=` `Rule`.
 //!   Everything else that is not a record of one of the layouts is rejected with the reason.
 
+use super::fields::{digits, excerpt, hms_parts as hms, reject, two};
 use super::{Dialect, DialectOptions, Grouping};
 use crate::core::record::{Cost, Direction, Extra, HeaderKind, Parsed, Record, TimeMeaning};
 use chrono::{NaiveDate, NaiveTime};
@@ -144,7 +145,7 @@ impl Dialect for Siemens {
             .trim_end_matches(char::is_whitespace);
         let lead = body.trim_start();
         if lead.is_empty() {
-            return reject("blank line".into());
+            return reject("blank line");
         }
         if lead.chars().count() >= 3 && lead.chars().all(|c| c == '-' || c == '=') {
             return Parsed::Header {
@@ -173,10 +174,6 @@ impl Dialect for Siemens {
     }
 }
 
-fn reject(reason: String) -> Parsed {
-    Parsed::Reject { reason }
-}
-
 fn field(c: &[char], (a, b): (usize, usize)) -> String {
     let b = b.min(c.len());
     if a >= b {
@@ -189,41 +186,10 @@ fn at(c: &[char], i: usize) -> char {
     c.get(i).copied().unwrap_or(' ')
 }
 
-/// At most 20 characters of `s`, for reasons.
-fn excerpt(s: &str) -> String {
-    let mut out: String = s.chars().take(20).collect();
-    if s.chars().nth(20).is_some() {
-        out.push('…');
-    }
-    out
-}
-
-fn digits(s: &str) -> bool {
-    !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())
-}
-
-fn two(s: &str) -> Option<u32> {
-    (s.len() == 2 && digits(s))
-        .then(|| s.parse().ok())
-        .flatten()
-}
-
 fn date(s: &str) -> Option<NaiveDate> {
     let p: Vec<&str> = s.split('.').collect();
     match p.as_slice() {
         [d, m, y] => NaiveDate::from_ymd_opt(2000 + two(y)? as i32, two(m)?, two(d)?),
-        _ => None,
-    }
-}
-
-/// `hh:mm:ss` as (h, m, s).
-fn hms(s: &str) -> Option<(u32, u32, u32)> {
-    let p: Vec<&str> = s.split(':').collect();
-    match p.as_slice() {
-        [h, m, sec] => {
-            let (h, m, sec) = (two(h)?, two(m)?, two(sec)?);
-            (m < 60 && sec < 60).then_some((h, m, sec))
-        }
         _ => None,
     }
 }
