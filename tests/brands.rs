@@ -197,6 +197,13 @@ fn imported_summary(
         .collect()
 }
 
+/// The value of summary figure `key`.
+fn figure(f: &serde_json::Map<String, serde_json::Value>, key: &str) -> serde_json::Value {
+    f.get(key)
+        .map(|c| c["v"].clone())
+        .unwrap_or_else(|| panic!("no {key}: {f:?}"))
+}
+
 #[test]
 fn nec() {
     let files = check_brand("nec", DialectKind::Nec, DateOrder::Dmy);
@@ -227,11 +234,7 @@ fn nec() {
         .unwrap();
     let f = imported_summary(&capture, "nec", "2026-03-02", "2026-03-03");
     // Figures are cells: `{"t": "int", "v": 7}`.
-    let n = |k: &str| {
-        f.get(k)
-            .map(|c| c["v"].clone())
-            .unwrap_or_else(|| panic!("no {k}: {f:?}"))
-    };
+    let n = |k: &str| figure(&f, k);
     // PIN ×6 and PTRS (read as incoming); NO ANSWER ×3 lost.
     assert_eq!(n("incoming"), 7);
     assert_eq!(n("answered"), 4);
@@ -282,11 +285,7 @@ fn asterisk() {
         .find(|p| p.ends_with("master-csv-constructed.log"))
         .unwrap();
     let f = imported_summary(&capture, "asterisk", "2026-03-02", "2026-03-02");
-    let n = |k: &str| {
-        f.get(k)
-            .map(|c| c["v"].clone())
-            .unwrap_or_else(|| panic!("no {k}: {f:?}"))
-    };
+    let n = |k: &str| figure(&f, k);
     // from-pstn ×4, from-trunk, the DAHDI queue call; NO ANSWER and BUSY are lost.
     assert_eq!(n("incoming"), 6);
     assert_eq!(n("answered"), 4);
@@ -544,11 +543,7 @@ fn siemens() {
         .find(|p| p.ends_with("hipath3000-getaccount-constructed.log"))
         .unwrap();
     let f = imported_summary(&capture, "siemens", "2026-03-02", "2026-03-02");
-    let n = |k: &str| {
-        f.get(k)
-            .map(|c| c["v"].clone())
-            .unwrap_or_else(|| panic!("no {k}: {f:?}"))
-    };
+    let n = |k: &str| figure(&f, k);
     assert_eq!(
         (n("incoming"), n("answered"), n("lost")),
         (3.into(), 2.into(), 1.into())
@@ -604,11 +599,7 @@ fn mitel() {
     let today = chrono::Local::now().date_naive();
     let (from, to) = (today.pred_opt().unwrap(), today.succ_opt().unwrap());
     let f = imported_summary(&capture, "mitel", &from.to_string(), &to.to_string());
-    let n = |k: &str| {
-        f.get(k)
-            .map(|c| c["v"].clone())
-            .unwrap_or_else(|| panic!("no {k}: {f:?}"))
-    };
+    let n = |k: &str| figure(&f, k);
     assert_eq!(
         (n("incoming"), n("answered"), n("lost")),
         (4.into(), 2.into(), 2.into())
@@ -766,11 +757,7 @@ fn alcatel() {
         .find(|p| p.ends_with("omnipcx-office-statement-constructed.log"))
         .unwrap();
     let f = imported_summary(&capture, "alcatel", "2000-10-23", "2000-10-24");
-    let n = |k: &str| {
-        f.get(k)
-            .map(|c| c["v"].clone())
-            .unwrap_or_else(|| panic!("no {k}: {f:?}"))
-    };
+    let n = |k: &str| figure(&f, k);
     assert_eq!(
         (n("incoming"), n("answered"), n("lost")),
         (5.into(), 3.into(), 2.into())
