@@ -128,7 +128,7 @@ pub mod whole;
 /// The version of the grouping rules and of [`Call`]'s fields. The store keeps calls grouped per
 /// day under this number (with the package version) and regroups the days stored under another:
 /// bump it with any change that can change a call or add a field.
-pub const MODEL_VERSION: u32 = 2;
+pub const MODEL_VERSION: u32 = 3;
 
 /// What a report prints instead of ring times when the layout has none.
 pub const RING_UNKNOWN_NOTICE: &str =

@@ -2,6 +2,8 @@
 //! Samsung, ...): each record becomes one [`Call`]; nothing is linked by timing, because these
 //! PBXs print a transfer as one record of the extension that held the call last.
 
+use crate::core::dialect::DialectKind;
+use chrono::Timelike;
 use chrono::{Duration, NaiveDateTime};
 
 use super::{normalise_number, Call, LegTalk, Outcome};
@@ -47,6 +49,10 @@ fn call_of(seq: i64, rec: &Record, last: &mut Option<NaiveDateTime>) -> Call {
         ..Call::new(rec.direction, start)
     };
     call.estimated.time_borrowed = borrowed;
+    // A time printed to the minute: the call may have started up to 59 s later.
+    call.estimated.end_to_the_minute = DialectKind::from_name(rec.dialect)
+        .is_some_and(|k| !k.prints_seconds())
+        && rec.time.is_some_and(|t| t.second() == 0);
     if borrowed {
         call.notes.push(super::Note::TimeNotPrinted);
     }
@@ -151,6 +157,18 @@ mod tests {
         assert!(calls[1].rang.is_empty());
         assert_eq!(calls[2].outcome, Outcome::NotConnected);
         assert_eq!(calls[2].parts, vec![3]);
+    }
+
+    #[test]
+    fn minute_printouts_are_marked_estimated() {
+        let mut nec = rec(Direction::Outgoing, "201", "0123", 0, 60, false);
+        nec.dialect = "nec";
+        nec.time = NaiveTime::from_hms_opt(10, 0, 0);
+        let mut siemens = nec.clone();
+        siemens.dialect = "siemens";
+        let calls = group(&[(1, &nec), (2, &siemens)]);
+        assert!(calls[0].estimated.end_to_the_minute);
+        assert!(!calls[1].estimated.end_to_the_minute);
     }
 
     #[test]

@@ -139,6 +139,21 @@ impl DialectKind {
         }
     }
 
+    /// Whether the family prints call times with seconds. Those that print `hh:mm` only
+    /// (Panasonic, NEC, Mitel, iPECS, Alcatel) make every time an estimate within a minute,
+    /// which the reports say.
+    pub fn prints_seconds(self) -> bool {
+        matches!(
+            self,
+            DialectKind::AvayaIpoffice
+                | DialectKind::Siemens
+                | DialectKind::Samsung
+                | DialectKind::Asterisk
+                | DialectKind::ThreeCx
+                | DialectKind::AvayaBcmNorstar
+        )
+    }
+
     /// The kind whose [`DialectKind::as_str`] is `name`.
     pub fn from_name(name: &str) -> Option<DialectKind> {
         Self::ALL.iter().copied().find(|k| k.as_str() == name)
