@@ -630,28 +630,14 @@ mod tests {
             "USER  TYPE LINE DATE TIME DURATION TAXES SERV ADD. SERVICES DIALLED NUMBER COST BUSIN. CODE",
             "A104  CS+ L01 23/10/00 10:00 00:00:00 0 ST R",
         ];
-        let alphabet: Vec<char> = "0123456789/:*-<>+ AGLNPRSTX.\t\x0cé".chars().collect();
-        let mut rng = fastrand::Rng::with_seed(11);
         let mut a = reader();
-        for seed in &seeds {
-            let c: Vec<char> = seed.chars().collect();
-            for len in 0..=c.len() {
-                let _ = a.parse(&c[..len].iter().collect::<String>());
-            }
-        }
-        for _ in 0..5000 {
-            let mut c: Vec<char> = seeds[rng.usize(..seeds.len())].chars().collect();
-            for _ in 0..rng.usize(1..5) {
-                let at = rng.usize(..=c.len());
-                match rng.u8(..3) {
-                    0 => c.insert(at, alphabet[rng.usize(..alphabet.len())]),
-                    1 if at < c.len() => {
-                        c.remove(at);
-                    }
-                    _ => c.insert(at, rng.char(..)),
-                }
-            }
-            let _ = a.parse(&c.into_iter().collect::<String>());
-        }
+        crate::core::dialect::fields::shake(
+            &seeds,
+            "0123456789/:*-<>+ AGLNPRSTX.\t\x0cé",
+            11,
+            |l| {
+                let _ = a.parse(l);
+            },
+        );
     }
 }

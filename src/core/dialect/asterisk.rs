@@ -741,25 +741,8 @@ mod tests {
             "1772445600.1",
             "",
         ]);
-        let mut rng = fastrand::Rng::with_seed(7);
-        let alphabet: Vec<char> = "\",0123456789-:/ <>AN".chars().collect();
-        let chars: Vec<char> = seed.chars().collect();
-        for len in 0..=chars.len() {
-            let _ = parse(&chars[..len].iter().collect::<String>());
-        }
-        for _ in 0..5000 {
-            let mut c = chars.clone();
-            for _ in 0..rng.usize(1..6) {
-                let at = rng.usize(..c.len());
-                match rng.u8(..3) {
-                    0 => c[at] = alphabet[rng.usize(..alphabet.len())],
-                    1 => c[at] = rng.char(..),
-                    _ => {
-                        c.remove(at);
-                    }
-                }
-            }
-            let _ = parse(&c.into_iter().collect::<String>());
-        }
+        crate::core::dialect::fields::shake(&[seed], "\",0123456789-:/ <>AN", 7, |l| {
+            let _ = parse(l);
+        });
     }
 }

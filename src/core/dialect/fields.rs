@@ -50,6 +50,43 @@ pub fn header(kind: HeaderKind) -> Parsed {
     Parsed::Header { header: kind }
 }
 
+/// For the dialects' `never_panics` tests: feeds `parse` every prefix of each seed line, then
+/// 5000 mutants of them (characters inserted from `alphabet` or at random, replaced, removed).
+#[cfg(test)]
+pub fn shake<S: AsRef<str>>(
+    seeds: &[S],
+    alphabet: &str,
+    rng_seed: u64,
+    mut parse: impl FnMut(&str),
+) {
+    let alphabet: Vec<char> = alphabet.chars().collect();
+    let mut rng = fastrand::Rng::with_seed(rng_seed);
+    for seed in seeds {
+        let c: Vec<char> = seed.as_ref().chars().collect();
+        for len in 0..=c.len() {
+            parse(&c[..len].iter().collect::<String>());
+        }
+    }
+    for _ in 0..5000 {
+        let mut c: Vec<char> = seeds[rng.usize(..seeds.len())].as_ref().chars().collect();
+        for _ in 0..rng.usize(1..6) {
+            let at = rng.usize(..=c.len());
+            let from_alphabet = alphabet[rng.usize(..alphabet.len())];
+            match rng.u8(..5) {
+                0 => c.insert(at, from_alphabet),
+                1 => c.insert(at, rng.char(..)),
+                2 if at < c.len() => c[at] = from_alphabet,
+                3 if at < c.len() => c[at] = rng.char(..),
+                _ if at < c.len() => {
+                    c.remove(at);
+                }
+                _ => {}
+            }
+        }
+        parse(&c.into_iter().collect::<String>());
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -645,28 +645,9 @@ mod tests {
             ]),
             "TLD 1001  92001 6025551234  14:02 00:03:12 $01.25 123456".to_string(),
         ];
-        let alphabet: Vec<char> = "0123456789/:-*%+pPTX$ .\t\x0cé".chars().collect();
-        let mut rng = fastrand::Rng::with_seed(13);
         let mut m = Mitel::default();
-        for seed in &seeds {
-            let c: Vec<char> = seed.chars().collect();
-            for len in 0..=c.len() {
-                let _ = m.parse(&c[..len].iter().collect::<String>());
-            }
-        }
-        for _ in 0..5000 {
-            let mut c: Vec<char> = seeds[rng.usize(..seeds.len())].chars().collect();
-            for _ in 0..rng.usize(1..5) {
-                let at = rng.usize(..=c.len());
-                match rng.u8(..3) {
-                    0 => c.insert(at, alphabet[rng.usize(..alphabet.len())]),
-                    1 if at < c.len() => {
-                        c.remove(at);
-                    }
-                    _ => c.insert(at, rng.char(..)),
-                }
-            }
-            let _ = m.parse(&c.into_iter().collect::<String>());
-        }
+        crate::core::dialect::fields::shake(&seeds, "0123456789/:-*%+pPTX$ .\t\x0cé", 13, |l| {
+            let _ = m.parse(l);
+        });
     }
 }

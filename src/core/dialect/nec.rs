@@ -882,28 +882,9 @@ mod tests {
             ]),
             "PIN 10:53 12/09 022 2142623801 NO ANSWER".to_string(),
         ];
-        let alphabet: Vec<char> = "0123456789/: PINOTANSWER\t\x0cé".chars().collect();
-        let mut rng = fastrand::Rng::with_seed(7);
         let mut n = Nec::default();
-        for seed in &seeds {
-            let c: Vec<char> = seed.chars().collect();
-            for len in 0..=c.len() {
-                let _ = n.parse(&c[..len].iter().collect::<String>());
-            }
-        }
-        for _ in 0..5000 {
-            let mut c: Vec<char> = seeds[rng.usize(..seeds.len())].chars().collect();
-            for _ in 0..rng.usize(1..5) {
-                let at = rng.usize(..=c.len());
-                match rng.u8(..3) {
-                    0 => c.insert(at, alphabet[rng.usize(..alphabet.len())]),
-                    1 if at < c.len() => {
-                        c.remove(at);
-                    }
-                    _ => c.insert(at, rng.char(..)),
-                }
-            }
-            let _ = n.parse(&c.into_iter().collect::<String>());
-        }
+        crate::core::dialect::fields::shake(&seeds, "0123456789/: PINOTANSWER\t\x0cé", 7, |l| {
+            let _ = n.parse(l);
+        });
     }
 }

@@ -675,27 +675,8 @@ mod tests {
             "02.03.26 10:15:00   3    203       00:01:05 00441234567???             1,24  2"
                 .to_string(),
         ];
-        let alphabet: Vec<char> = "0123456789.:, ?\t\x0cä".chars().collect();
-        let mut rng = fastrand::Rng::with_seed(11);
-        for seed in &seeds {
-            let c: Vec<char> = seed.chars().collect();
-            for len in 0..=c.len() {
-                let _ = Siemens.parse(&c[..len].iter().collect::<String>());
-            }
-        }
-        for _ in 0..5000 {
-            let mut c: Vec<char> = seeds[rng.usize(..seeds.len())].chars().collect();
-            for _ in 0..rng.usize(1..5) {
-                let at = rng.usize(..=c.len());
-                match rng.u8(..3) {
-                    0 => c.insert(at, alphabet[rng.usize(..alphabet.len())]),
-                    1 if at < c.len() => {
-                        c.remove(at);
-                    }
-                    _ => c.insert(at, rng.char(..)),
-                }
-            }
-            let _ = Siemens.parse(&c.into_iter().collect::<String>());
-        }
+        crate::core::dialect::fields::shake(&seeds, "0123456789.:, ?\t\x0cä", 11, |l| {
+            let _ = Siemens.parse(l);
+        });
     }
 }

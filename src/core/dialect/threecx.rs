@@ -633,24 +633,9 @@ mod tests {
     #[test]
     fn never_panics() {
         let seed = default_line(&INCOMING);
-        let mut rng = fastrand::Rng::with_seed(5);
-        let chars: Vec<char> = seed.chars().collect();
         let mut p = ThreeCx::default();
-        for len in 0..=chars.len() {
-            let _ = p.parse(&chars[..len].iter().collect::<String>());
-        }
-        for _ in 0..5000 {
-            let mut c = chars.clone();
-            for _ in 0..rng.usize(1..6) {
-                let at = rng.usize(..c.len());
-                c[at] = if rng.bool() {
-                    rng.char(..)
-                } else {
-                    *rng.choice(&[',', '"', '0', ':', '/', ' ', '.'])
-                        .unwrap_or(&'0')
-                };
-            }
-            let _ = p.parse(&c.into_iter().collect::<String>());
-        }
+        crate::core::dialect::fields::shake(&[seed], ",\"0:/ .", 5, |l| {
+            let _ = p.parse(l);
+        });
     }
 }
