@@ -85,6 +85,7 @@ fn pages_render_in_chromium() {
         records: 2,
         rejects: 1,
         last_line_ms: Some(now - 2_000),
+        store_open: true,
         ..Snapshot::default()
     };
     let f: web::SnapshotFn = Arc::new(move || snap.clone());

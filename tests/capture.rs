@@ -306,7 +306,10 @@ fn web_download_is_the_cli_file() {
         std::fs::write(&junk, b"GARBAGE LINE\r\n").unwrap();
         junk
     });
-    let f: web::SnapshotFn = Arc::new(Snapshot::default);
+    let f: web::SnapshotFn = Arc::new(|| Snapshot {
+        store_open: true,
+        ..Snapshot::default()
+    });
     let w = web::start("127.0.0.1:0".parse().unwrap(), db.clone(), f).unwrap();
     let today = chrono::Local::now().date_naive().to_string();
     let d = db.to_str().unwrap();
@@ -414,6 +417,7 @@ fn web_header_names_the_running_box_settings() {
         port: "/dev/smdr0".into(),
         settings: "9600 8N1".into(),
         dialect: "panasonic".into(),
+        store_open: true,
         ..Snapshot::default()
     };
     let f: web::SnapshotFn = Arc::new(move || snap.clone());

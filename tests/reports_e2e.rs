@@ -83,7 +83,10 @@ fn every_report_from_the_cli_the_web_and_a_browser() {
     let web = smdrbox::web::start(
         "127.0.0.1:0".parse().unwrap(),
         db.clone(),
-        Arc::new(smdrbox::core::health::Snapshot::default),
+        Arc::new(|| smdrbox::core::health::Snapshot {
+            store_open: true,
+            ..Default::default()
+        }),
     )
     .unwrap();
     let addr = web.addr().to_string();

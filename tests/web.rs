@@ -215,6 +215,7 @@ fn snapshot(link: LinkState, reason: &str) -> Snapshot {
             high_water: 3,
             overflow_lines: 0,
         },
+        store_open: true,
         ..Snapshot::default()
     }
 }
@@ -432,8 +433,15 @@ fn panic_in_a_page_answers_500_and_keeps_serving() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("smdr.db");
     fill_db(&db);
-    // The snapshot closure runs inside the request handler: make it blow up.
-    let f: web::SnapshotFn = Arc::new(|| panic!("test panic in snapshot"));
+    // The snapshot closure runs inside the request handler: make it blow up while armed.
+    let armed = Arc::new(std::sync::atomic::AtomicBool::new(true));
+    let arm = armed.clone();
+    let f: web::SnapshotFn = Arc::new(move || {
+        if arm.swap(false, std::sync::atomic::Ordering::SeqCst) {
+            panic!("test panic in snapshot");
+        }
+        snapshot(LinkState::Up, "open")
+    });
     let web = web::start("127.0.0.1:0".parse().unwrap(), db, f).unwrap();
     let addr = web.addr();
     let r = get(addr, "/");
@@ -443,7 +451,9 @@ fn panic_in_a_page_answers_500_and_keeps_serving() {
     let r = get(addr, "/calls");
     assert_eq!(r.status, 200);
     assert!(r.body.contains("0612345678"));
+    armed.store(true, std::sync::atomic::Ordering::SeqCst);
     assert_eq!(get(addr, "/healthz").status, 500);
+    assert_eq!(get(addr, "/healthz").status, 200);
     web.stop();
 }
 

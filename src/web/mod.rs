@@ -17,7 +17,7 @@ use crate::core::analytics::{Report, ReportOptions};
 use crate::core::health::{judge, Level, Snapshot, Verdict};
 use crate::export;
 use crate::store::read::{DbCounts, Reader};
-use anyhow::{anyhow, Context, Result};
+use anyhow::{anyhow, bail, Context, Result};
 use chrono::Local;
 use chrono::NaiveDate;
 use pages::{Ctx, DbView};
@@ -336,7 +336,7 @@ impl App {
     fn with_reader<T>(&mut self, f: impl FnOnce(&Reader) -> Result<T>) -> Result<T, String> {
         let reader = match self.reader.take() {
             Some(r) => r,
-            None => Reader::open(&self.db_path).map_err(|e| format!("{e:#}"))?,
+            None => open_reader(&self.snapshot, &self.db_path).map_err(|e| format!("{e:#}"))?,
         };
         match f(&reader) {
             Ok(v) => {
@@ -434,7 +434,7 @@ impl App {
         };
         // Streamed from a thread with its own connection through a pipe: memory stays small
         // however many calls the period holds.
-        let reader = match Reader::open(&self.db_path) {
+        let reader = match open_reader(&self.snapshot, &self.db_path) {
             Ok(r) => r,
             Err(e) => return Reply::text(503, format!("database unavailable: {e:#}\n")).into(),
         };
@@ -487,8 +487,9 @@ impl App {
             return Reply::text(503, "two downloads are running; try again in a moment\n").into();
         };
         let db_path = self.db_path.clone();
+        let snapshot = self.snapshot.clone();
         let work = move || {
-            let built = Reader::open(&db_path)
+            let built = open_reader(&snapshot, &db_path)
                 .and_then(|reader| crate::xlsx::calls_workbook(&reader, from, to));
             match built {
                 Ok(book) => xlsx_reply(book, &format!("smdrbox-calls-{from}-{to}.xlsx")),
@@ -522,7 +523,7 @@ impl App {
         let (snapshot, options) = (self.snapshot.clone(), self.report_options.clone());
         let work = move || {
             let opts = options(from, to);
-            let built = Reader::open(&db_path).and_then(|reader| {
+            let built = open_reader(&snapshot, &db_path).and_then(|reader| {
                 let reports = crate::reports::build_all(&reader, &opts)
                     .inspect_err(|e| log_read_error(&snapshot, &db_path, e))?;
                 crate::xlsx::month_workbook(&reports, &reader, from, to)
@@ -579,11 +580,12 @@ impl App {
             }),
         };
         let db_path = self.db_path.clone();
+        let snapshot = self.snapshot.clone();
         let work = move || {
             let written = Local::now();
             // Counted first, here on the download thread: the header states the counts, and an
             // empty selection is answered in words rather than with an empty file.
-            let planned = Reader::open(&db_path).and_then(|reader| {
+            let planned = open_reader(&snapshot, &db_path).and_then(|reader| {
                 let plan = cap::plan(&reader, selection, rejects_only)?;
                 Ok((reader, plan))
             });
@@ -678,7 +680,7 @@ impl App {
             #[cfg(debug_assertions)]
             test_report_delay();
             let opts = options(from, to);
-            let built = Reader::open(&db_path).and_then(|reader| {
+            let built = open_reader(&snapshot, &db_path).and_then(|reader| {
                 crate::reports::build(&reader, &name, &opts)
                     .inspect_err(|e| log_read_error(&snapshot, &db_path, e))
             });
@@ -782,6 +784,16 @@ fn test_report_delay() {
     if let Some(ms) = ms.and_then(|v| v.parse().ok()) {
         std::thread::sleep(Duration::from_millis(ms));
     }
+}
+
+/// A reader, once the store thread has opened the database. Before that it may still move a
+/// corrupt file aside: a reader opened on that file would go on reading it (or mix its pages
+/// with the fresh database's WAL, which SQLite finds by name).
+fn open_reader(snapshot: &SnapshotFn, db_path: &Path) -> Result<Reader> {
+    if !snapshot().store_open {
+        bail!("the database is not open yet: the box is still checking it");
+    }
+    Reader::open(db_path)
 }
 
 /// Before the store thread has checked and migrated the database, a reader may find no schema

@@ -46,24 +46,31 @@ pub struct Pty {
 
 impl Pty {
     pub fn new() -> Pty {
+        use nix::fcntl::OFlag;
         use nix::sys::termios;
-        let pty = nix::pty::openpty(None, None).expect("openpty");
-        // openpty does not set close-on-exec: without it the daemon we spawn would inherit the
-        // master and an "unplugged" pty would never hang up.
-        for fd in [&pty.master, &pty.slave] {
-            nix::fcntl::fcntl(
-                fd,
-                nix::fcntl::FcntlArg::F_SETFD(nix::fcntl::FdFlag::FD_CLOEXEC),
-            )
-            .unwrap();
-        }
-        let mut t = termios::tcgetattr(&pty.slave).unwrap();
+        use std::os::unix::fs::OpenOptionsExt;
+        // Both ends close-on-exec from the start (openpty cannot): a daemon another test spawns
+        // meanwhile must not inherit them, or an "unplugged" pty would never hang up.
+        let master = nix::pty::posix_openpt(OFlag::O_RDWR | OFlag::O_NOCTTY | OFlag::O_CLOEXEC)
+            .expect("posix_openpt");
+        nix::pty::grantpt(&master).expect("grantpt");
+        nix::pty::unlockpt(&master).expect("unlockpt");
+        let path = PathBuf::from(nix::pty::ptsname_r(&master).expect("ptsname"));
+        let slave: OwnedFd = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            // std opens close-on-exec already.
+            .custom_flags(OFlag::O_NOCTTY.bits())
+            .open(&path)
+            .expect("open pty slave")
+            .into();
+        let mut t = termios::tcgetattr(&slave).unwrap();
         termios::cfmakeraw(&mut t);
-        termios::tcsetattr(&pty.slave, termios::SetArg::TCSANOW, &t).unwrap();
-        let path = std::fs::read_link(format!("/proc/self/fd/{}", pty.slave.as_raw_fd())).unwrap();
+        termios::tcsetattr(&slave, termios::SetArg::TCSANOW, &t).unwrap();
+        let master = File::from(OwnedFd::from(master));
         Pty {
-            master: File::from(pty.master),
-            slave: pty.slave,
+            master,
+            slave,
             path,
         }
     }
