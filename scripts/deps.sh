@@ -4,6 +4,9 @@ set -euo pipefail
 
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
+# The browser tests drive Chromium through WebDriver; the driver must match the browser's
+# version, so both are installed (or upgraded) together.
+command -v chromedriver >/dev/null 2>&1 || need+=(chromium chromium-driver)
 # make bench: strace counts the daemon's fsyncs; sqlite3 runs the pages' queries for comparison.
 command -v strace >/dev/null 2>&1 || need+=(strace)
 command -v sqlite3 >/dev/null 2>&1 || need+=(sqlite3)

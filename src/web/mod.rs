@@ -8,10 +8,14 @@
 //! comes from the `snapshot` closure; the clock is read here, at the edge, and passed to the
 //! pure page renderers.
 
+pub mod auth;
 pub mod fmt;
+pub mod login;
 pub mod pages;
 pub mod report_pages;
+pub mod request;
 pub mod svg;
+pub mod users;
 
 use crate::core::analytics::{Report, ReportOptions};
 use crate::core::health::{judge, Level, Snapshot, Verdict};
@@ -21,6 +25,7 @@ use anyhow::{anyhow, bail, Context, Result};
 use chrono::Local;
 use chrono::NaiveDate;
 use pages::{Ctx, DbView};
+use request::Incoming;
 use serde::Serialize;
 use std::borrow::Cow;
 use std::net::{SocketAddr, TcpListener};
@@ -126,7 +131,7 @@ pub fn start_configured(
 
 fn serve(server: &Server, stopping: &AtomicBool, app: &mut App) {
     loop {
-        let rq = match server.recv() {
+        let mut rq = match server.recv() {
             Ok(rq) => rq,
             Err(_) if stopping.load(Ordering::SeqCst) => return,
             Err(e) => {
@@ -138,9 +143,21 @@ fn serve(server: &Server, stopping: &AtomicBool, app: &mut App) {
         };
         let method = rq.method().clone();
         let url = rq.url().to_string();
+        let incoming = match Incoming::read(&mut rq) {
+            Ok(i) => i,
+            Err(request::ReadError::TooLarge) => {
+                let msg = format!("request too large: at most {} bytes\n", request::MAX_BODY);
+                send(rq, Reply::text(413, msg), &method, &url);
+                continue;
+            }
+            Err(request::ReadError::Io(e)) => {
+                tracing::debug!("web: reading {method} {url}: {e}");
+                continue;
+            }
+        };
         // A bug in one page must not take the web thread (or the daemon) down with it. The
         // reader is dropped after a panic since its state is unknown.
-        let answer = match catch_unwind(AssertUnwindSafe(|| app.handle(&method, &url))) {
+        let answer = match catch_unwind(AssertUnwindSafe(|| app.handle(&incoming))) {
             Ok(a) => a,
             Err(_) => {
                 tracing::error!("web: panic while answering {method} {url}");
@@ -350,8 +367,8 @@ impl App {
         }
     }
 
-    fn handle(&mut self, method: &Method, url: &str) -> Answer {
-        let (path, query) = url.split_once('?').unwrap_or((url, ""));
+    fn handle(&mut self, rq: &Incoming) -> Answer {
+        let (method, path, query) = (&rq.method, rq.path(), rq.query());
         let known = matches!(
             path,
             "/" | "/calls"
