@@ -387,10 +387,7 @@ impl App {
             r.headers.push(("Allow", "GET, HEAD".into()));
             return r.into();
         }
-        let ctx = Ctx {
-            now_ms: Local::now().timestamp_millis(),
-            tz: Local,
-        };
+        let ctx = Ctx::new(Local::now().timestamp_millis(), Local);
         let reply = match path {
             "/" => self.status(&ctx),
             "/calls" => {

@@ -16,10 +16,32 @@ macro_rules! w {
     }};
 }
 
-/// The clock and time zone a page is rendered with (the server passes `Local` and now).
+/// The clock and time zone a page is rendered with (the server passes `Local` and now), and
+/// who is looking.
 pub struct Ctx<Tz: TimeZone> {
     pub now_ms: i64,
     pub tz: Tz,
+    /// The logged-in user; None on the pages anyone may see.
+    pub user: Option<PageUser>,
+}
+
+/// The logged-in user as the pages show them: the name, whether they may change things, and
+/// the session's CSRF token that every form of theirs carries (field `csrf`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageUser {
+    pub name: String,
+    pub admin: bool,
+    pub csrf: String,
+}
+
+impl<Tz: TimeZone> Ctx<Tz> {
+    pub fn new(now_ms: i64, tz: Tz) -> Ctx<Tz> {
+        Ctx {
+            now_ms,
+            tz,
+            user: None,
+        }
+    }
 }
 
 impl<Tz: TimeZone> Ctx<Tz>
@@ -648,11 +670,8 @@ mod tests {
 
     #[test]
     fn today_starts_at_local_midnight() {
-        let ctx = Ctx {
-            // 2024-05-01 23:30:00 UTC = 2024-05-02 01:30 at +02:00
-            now_ms: 1_714_606_200_000,
-            tz: FixedOffset::east_opt(2 * 3600).unwrap(),
-        };
+        // 2024-05-01 23:30:00 UTC = 2024-05-02 01:30 at +02:00
+        let ctx = Ctx::new(1_714_606_200_000, FixedOffset::east_opt(2 * 3600).unwrap());
         assert_eq!(ctx.today(), d("2024-05-02"));
         // 2024-05-02 00:00 +02:00 = 2024-05-01 22:00 UTC
         assert_eq!(ctx.today_start_ms(), 1_714_600_800_000);
@@ -769,10 +788,7 @@ mod tests {
         assert_eq!(time_heading(&[call("end"), call("end")]), ("Ended", false));
         assert_eq!(time_heading(&[call("start")]), ("Started", false));
         assert_eq!(time_heading(&[call("end"), call("start")]), ("Time", true));
-        let ctx = Ctx {
-            now_ms: 1_714_557_600_000,
-            tz: FixedOffset::east_opt(0).unwrap(),
-        };
+        let ctx = Ctx::new(1_714_557_600_000, FixedOffset::east_opt(0).unwrap());
         let html = calls_page(&ctx, &Ok(vec![call("end")]));
         assert!(
             html.contains("<small>&lt;b&gt;Eve&lt;/b&gt;</small>"),
