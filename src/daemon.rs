@@ -78,7 +78,9 @@ pub fn run(config: Config, config_path: &Path) -> Result<()> {
         config.store.path.clone(),
         snapshot,
         Arc::new(move |from, to| report_config.report_options(from, to)),
-        config.web.csv_delimiter(),
+        crate::web::WebOptions {
+            csv_delimiter: config.web.csv_delimiter(),
+        },
     )?;
     // Tests and the demo read this line for the port.
     tracing::info!("web: listening on http://{}/", web.addr());

@@ -90,18 +90,39 @@ pub fn start_with_reports(
     snapshot: SnapshotFn,
     report_options: ReportOptionsFn,
 ) -> Result<Web> {
-    let sep = export::default_delimiter(None);
-    start_configured(listen, db_path, snapshot, report_options, sep)
+    start_configured(
+        listen,
+        db_path,
+        snapshot,
+        report_options,
+        WebOptions::default(),
+    )
 }
 
-/// [`start_with_reports`] with the CSV downloads' default delimiter (`[web] csv_delimiter`).
+/// The `[web]` settings the server itself needs.
+#[derive(Debug, Clone)]
+pub struct WebOptions {
+    /// CSV downloads' delimiter unless `?sep=` asks for another (`[web] csv_delimiter`).
+    pub csv_delimiter: export::Delimiter,
+}
+
+impl Default for WebOptions {
+    fn default() -> WebOptions {
+        WebOptions {
+            csv_delimiter: export::default_delimiter(None),
+        }
+    }
+}
+
+/// [`start_with_reports`] with the box's `[web]` settings.
 pub fn start_configured(
     listen: SocketAddr,
     db_path: PathBuf,
     snapshot: SnapshotFn,
     report_options: ReportOptionsFn,
-    csv_delimiter: export::Delimiter,
+    options: WebOptions,
 ) -> Result<Web> {
+    let csv_delimiter = options.csv_delimiter;
     // Bind ourselves first: tiny_http's own error does not say which address failed.
     let listener = TcpListener::bind(listen).with_context(|| {
         format!("web: cannot listen on {listen} (port taken by another program? see [web] listen)")
