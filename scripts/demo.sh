@@ -6,6 +6,9 @@ BIN=${1:-target/debug/smdrbox}
 DIR=${DEMO_DIR:-demo-data}
 PORT=${DEMO_PORT:-8080}
 SCALE=${DEMO_TIME_SCALE:-240}
+# The page needs a login: user admin with this password (stored as its argon2 hash).
+PASSWORD=${DEMO_PASSWORD:-smdrbox demo}
+HASH=$(printf '%s\n' "$PASSWORD" | "$BIN" password-hash)
 
 rm -rf "$DIR"
 mkdir -p "$DIR"
@@ -25,6 +28,7 @@ commit_interval_ms = 500
 
 [web]
 listen = "127.0.0.1:$PORT"
+admin_password_hash = "$HASH"
 TOML
 
 pids=()
@@ -48,6 +52,7 @@ cat <<MSG
     status page:  http://127.0.0.1:$PORT/
     live calls:   http://127.0.0.1:$PORT/calls
     CSV:          http://127.0.0.1:$PORT/export.csv
+    log in as:    admin / $PASSWORD
   A simulated office day runs ${SCALE}x faster than real time. Press Ctrl-C to stop.
 
 MSG

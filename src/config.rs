@@ -3,6 +3,7 @@
 //! Validation happens while deserializing (each checked value is a type with `TryFrom`), so
 //! toml reports the span of the offending value and every refusal carries file, line and reason.
 
+use crate::core::analytics::hours::{self, Span, WorkingHours};
 use crate::core::analytics::tariff::{parse_price, Tariff};
 use crate::core::analytics::{ReportOptions, SlVariant};
 use crate::core::dialect::{new_reader, DateOrder, Dialect, DialectChoice};
@@ -37,11 +38,17 @@ pub struct Config {
     pub names: NamesConfig,
     #[serde(default)]
     pub lines: LinesConfig,
+    /// `[hours]`: working hours; without the table every hour counts as working.
+    #[serde(default)]
+    pub hours: Option<toml::Spanned<HoursConfig>>,
     /// `[[tariff]]`: prices by number prefix, for calls the PBX printed no charge for.
     #[serde(default)]
     pub tariff: Vec<TariffConfig>,
     #[serde(default)]
     pub leds: LedsConfig,
+    /// `[alerts]`: lost calls, callbacks and box health sent out (`src/alerts/`); none without.
+    #[serde(default)]
+    pub alerts: Option<toml::Spanned<crate::alerts::config::AlertsConfig>>,
 }
 
 /// `[leds]`: how the three status LEDs are driven. Each key is kept with its place in the file,
@@ -309,6 +316,60 @@ impl Default for ReportConfig {
 pub struct NamesConfig {
     pub extensions: BTreeMap<String, String>,
     pub lines: BTreeMap<String, String>,
+    /// `[names.dids]` "0800123" = "Google Ads line": the number a caller dialled (DDI/DID).
+    pub dids: BTreeMap<String, String>,
+}
+
+/// `[hours]`: when the office answers, in the box's local time. `mon = "09:00-18:00"`,
+/// several ranges `"09:00-13:00, 14:00-18:00"`; a day without a key (or `""`, `"closed"`) is
+/// closed, and so is every date in `holidays`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct HoursConfig {
+    pub mon: DayHours,
+    pub tue: DayHours,
+    pub wed: DayHours,
+    pub thu: DayHours,
+    pub fri: DayHours,
+    pub sat: DayHours,
+    pub sun: DayHours,
+    pub holidays: Vec<Holiday>,
+}
+
+impl HoursConfig {
+    pub fn working_hours(&self) -> WorkingHours {
+        let days = [
+            &self.mon, &self.tue, &self.wed, &self.thu, &self.fri, &self.sat, &self.sun,
+        ];
+        WorkingHours {
+            days: days.map(|d| d.0.clone()),
+            holidays: self.holidays.iter().map(|h| h.0).collect(),
+        }
+    }
+}
+
+/// One weekday's working hours (`core::analytics::hours::parse_day`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "String")]
+pub struct DayHours(pub Vec<Span>);
+
+impl TryFrom<String> for DayHours {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, String> {
+        hours::parse_day(&s).map(DayHours)
+    }
+}
+
+/// A closed date, `"2026-12-31"`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "String")]
+pub struct Holiday(pub NaiveDate);
+
+impl TryFrom<String> for Holiday {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, String> {
+        hours::parse_holiday(&s).map(Holiday)
+    }
 }
 
 /// The lines towards the carrier, for the sufficiency report.
@@ -355,6 +416,11 @@ impl TariffConfig {
 }
 
 impl Config {
+    /// Working hours as the reports use them; `None` without `[hours]`.
+    pub fn working_hours(&self) -> Option<WorkingHours> {
+        self.hours.as_ref().map(|h| h.get_ref().working_hours())
+    }
+
     /// The tariff table as the reports use it.
     pub fn tariffs(&self) -> Vec<Tariff> {
         self.tariff.iter().map(TariffConfig::tariff).collect()
@@ -372,6 +438,8 @@ impl Config {
             long_call_secs: r.long_call_secs.0,
             extension_names: self.names.extensions.clone(),
             line_names: self.names.lines.clone(),
+            did_names: self.names.dids.clone(),
+            working_hours: self.working_hours(),
             trunk_count: self.lines.count.map(|c| c.0),
             target_blocking: r.target_blocking.0,
             target_service_level: r.target_service_level.0,
@@ -563,10 +631,21 @@ pub struct WebConfig {
     #[serde(default = "default_listen")]
     pub listen: Listen,
     /// Field separator of the CSV downloads, `","` or `";"` (Excel in Russian or Ukrainian
-    /// splits on `;`); unset: [`crate::export::default_delimiter`] decides. A download's
+    /// splits on `;`); unset: the page's language decides (`;` for Russian and Ukrainian,
+    /// [`crate::export::default_delimiter`]). A download's
     /// `?sep=` overrides it.
     #[serde(default)]
     pub csv_delimiter: Option<CsvDelimiter>,
+    /// The password of user `admin` as an argon2id hash (`smdrbox password-hash` makes one).
+    /// Optional: without it the first visit sets the admin password (kept in `users.json`
+    /// beside the database). With it, admin can always log in, even with the data partition
+    /// broken, and a forgotten password is replaced by editing this file.
+    #[serde(default)]
+    pub admin_password_hash: Option<PasswordHash>,
+    /// Serve the page over HTTPS with the box's own self-signed certificate, made on the
+    /// first start in `tls/` beside the database and reused after (`web::tls`).
+    #[serde(default)]
+    pub https: bool,
 }
 
 impl Default for WebConfig {
@@ -574,14 +653,37 @@ impl Default for WebConfig {
         Self {
             listen: default_listen(),
             csv_delimiter: None,
+            admin_password_hash: None,
+            https: false,
         }
     }
 }
 
 impl WebConfig {
-    /// The delimiter of a CSV download when the download does not ask for one.
-    pub fn csv_delimiter(&self) -> crate::export::Delimiter {
-        crate::export::default_delimiter(self.csv_delimiter.map(|d| d.0))
+    /// The configured delimiter of CSV downloads; `None`: it follows the language
+    /// ([`crate::export::delimiter_for`]).
+    pub fn csv_delimiter(&self) -> Option<crate::export::Delimiter> {
+        self.csv_delimiter.map(|d| d.0)
+    }
+}
+
+/// `[web] admin_password_hash`: an argon2 PHC string, checked when the file is read.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "String")]
+pub struct PasswordHash(pub String);
+
+impl TryFrom<String> for PasswordHash {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, String> {
+        if crate::web::auth::is_password_hash(&s) {
+            Ok(PasswordHash(s))
+        } else {
+            Err(
+                "not an argon2 password hash: make one with `smdrbox password-hash` \
+                 (it reads the password from standard input)"
+                    .into(),
+            )
+        }
     }
 }
 
@@ -1250,6 +1352,21 @@ impl Config {
             .leds
             .check()
             .map_err(|(at, reason)| refuse(Some(at), format!("[leds] {reason}")))?;
+        if let Some(a) = &config.alerts {
+            a.get_ref()
+                .check(a.span().start)
+                .map_err(|(at, reason)| refuse(Some(at), reason))?;
+        }
+        if let Some(h) = &config.hours {
+            if h.get_ref().working_hours().never_open() {
+                return Err(refuse(
+                    Some(h.span().start),
+                    "[hours] opens on no day: give the working hours of each working day, e.g. \
+                     mon = \"09:00-18:00\" (or remove [hours]: every hour then counts as working)"
+                        .to_string(),
+                ));
+            }
+        }
         if let (Some(t), None) = (config.tariff.first(), &config.report.currency) {
             return Err(refuse(
                 Some(t.prefix.span().start),
@@ -1307,13 +1424,13 @@ mod tests {
     fn csv_delimiter_default_and_set() {
         use crate::export::Delimiter;
         let c = Config::parse(Path::new("x.toml"), "[source]\npath = \"/dev/smdr0\"\n").unwrap();
-        assert_eq!(c.web.csv_delimiter(), Delimiter::Comma);
+        assert_eq!(c.web.csv_delimiter(), None);
         let c = Config::parse(
             Path::new("x.toml"),
             "[source]\npath = \"/dev/smdr0\"\n[web]\ncsv_delimiter = \";\"\n",
         )
         .unwrap();
-        assert_eq!(c.web.csv_delimiter(), Delimiter::Semicolon);
+        assert_eq!(c.web.csv_delimiter(), Some(Delimiter::Semicolon));
     }
 
     #[test]
@@ -1332,6 +1449,59 @@ mod tests {
         assert_eq!(o.extension_label("101"), "101 Anna");
         assert_eq!(o.line_label("01"), "01 Website");
         assert_eq!(o.trunk_count, Some(8));
+    }
+
+    #[test]
+    fn working_hours_and_did_names() {
+        let c = Config::parse(
+            Path::new("x.toml"),
+            "[source]\npath = \"/dev/x\"\n[hours]\nmon = \"09:00-18:00\"\n\
+             sat = \"closed\"\nholidays = [\"2026-12-31\"]\n[names.dids]\n\
+             \"0800123\" = \"Google Ads\"\n",
+        )
+        .expect("config");
+        let d = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        let o = c.report_options(d, d);
+        assert_eq!(o.ddi_label("0800123"), "0800123 Google Ads");
+        let h = o.working_hours.as_ref().expect("hours");
+        assert_eq!(h.describe(), "Mon 09:00-18:00; 1 holiday");
+        assert!(o.in_hours(d.and_hms_opt(9, 0, 0).unwrap()));
+        assert!(!o.in_hours(d.and_hms_opt(18, 0, 0).unwrap()));
+        // Without [hours]: every hour counts.
+        let c = Config::parse(Path::new("x.toml"), "[source]\npath = \"/dev/x\"\n").unwrap();
+        assert!(c.report_options(d, d).working_hours.is_none());
+        for (tail, at, reason) in [
+            (
+                "[hours]\nmon = \"9-18\"\n",
+                "box.toml:4:7:",
+                "write opening and closing",
+            ),
+            (
+                "[hours]\nmon = \"18:00-09:00\"\n",
+                "box.toml:4:",
+                "closes before it opens",
+            ),
+            (
+                "[hours]\nholidays = [\"31.12.2026\"]\n",
+                "box.toml:4:",
+                "2026-12-31",
+            ),
+            (
+                "[hours]\nmonday = \"09:00-18:00\"\n",
+                "box.toml:4:",
+                "unknown field `monday`",
+            ),
+            (
+                "[hours]\nholidays = [\"2026-12-31\"]\n",
+                "box.toml:3:",
+                "opens on no day",
+            ),
+        ] {
+            let text = format!("[source]\npath = \"/dev/x\"\n{tail}");
+            let e = err(&text);
+            assert!(e.starts_with(at), "{text:?} gave {e:?}, want prefix {at:?}");
+            assert!(e.contains(reason), "{text:?} gave {e:?}, want {reason:?}");
+        }
     }
 
     #[test]
@@ -1412,6 +1582,11 @@ mod tests {
                 "[source]\npath = \"/dev/x\"\n[web]\ncsv_delimiter = \"tab\"\n",
                 "box.toml:4:17:",
                 "\"tab\" is not a CSV delimiter: use \",\" or \";\"",
+            ),
+            (
+                "[source]\npath = \"/dev/x\"\n[web]\nadmin_password_hash = \"secret\"\n",
+                "box.toml:4:",
+                "not an argon2 password hash: make one with `smdrbox password-hash`",
             ),
             (
                 "[source]\npath = \"/dev/x\"\n[pbx]\ndate_order = \"dm\"\n",

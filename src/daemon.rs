@@ -47,6 +47,7 @@ pub fn run(config: Config, config_path: &Path) -> Result<()> {
         s
     });
     let notify_snapshot = snapshot.clone();
+    let alerts_snapshot: crate::alerts::SnapshotFn = snapshot.clone();
     // Read before the LEDs start: they judge a hung part with the watchdog's limit.
     let systemd = crate::notify::Manager::from_env().unwrap_or_else(|e| {
         // Capture matters more than telling systemd; without pings a watchdog restarts us.
@@ -72,18 +73,66 @@ pub fn run(config: Config, config_path: &Path) -> Result<()> {
         s.leds = led_view.as_ref().and_then(|f| f());
         s
     });
-    let report_config = config.clone();
+    // The running configuration: the settings page replaces it after a save, and the reports
+    // read their options from it, so names, hours and tariffs apply without a restart.
+    let shared_config = Arc::new(std::sync::RwLock::new(config.clone()));
+    let report_config = shared_config.clone();
+    // HTTPS: the box's certificate beside the database, made on the first start. Refusing to
+    // start is better than serving the login over plain HTTP when HTTPS was asked for.
+    let tls = if config.web.https {
+        let dir = config
+            .store
+            .path
+            .parent()
+            .unwrap_or(std::path::Path::new("."))
+            .join("tls");
+        let listen_ip = config.web.listen.0.ip();
+        let id = crate::web::tls::load_or_create(&dir, &[listen_ip])
+            .with_context(|| format!("web: HTTPS certificate in {}", dir.display()))?;
+        tracing::info!("web: HTTPS with the certificate {}", id.cert_path.display());
+        Some(id)
+    } else {
+        None
+    };
+    let scheme = if tls.is_some() { "https" } else { "http" };
     let web = crate::web::start_configured(
         config.web.listen.0,
         config.store.path.clone(),
         snapshot,
-        Arc::new(move |from, to| report_config.report_options(from, to)),
+        Arc::new(move |from, to| {
+            report_config
+                .read()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .report_options(from, to)
+        }),
         crate::web::WebOptions {
             csv_delimiter: config.web.csv_delimiter(),
+            // Always a login: users.json beside the database, and the configuration's admin.
+            users: Some(crate::web::users::Users::beside(
+                &config.store.path,
+                config.web.admin_password_hash.clone().map(|h| h.0),
+            )),
+            secure_cookies: tls.is_some(),
+            tls,
+            config: Some(crate::web::settings::ConfigFile {
+                path: config_path.to_path_buf(),
+                shared: shared_config,
+            }),
         },
     )?;
     // Tests and the demo read this line for the port.
-    tracing::info!("web: listening on http://{}/", web.addr());
+    tracing::info!("web: listening on {scheme}://{}/", web.addr());
+
+    // Alerts follow the database on their own connection; capture never waits on them.
+    let alerts = match crate::alerts::Settings::from_config(&config) {
+        Some(a) => Some(crate::alerts::start(
+            a,
+            &config.store.path,
+            status.clone(),
+            alerts_snapshot,
+        )?),
+        None => None,
+    };
 
     let writer_status = status.clone();
     let db_path = config.store.path.clone();
@@ -168,6 +217,9 @@ pub fn run(config: Config, config_path: &Path) -> Result<()> {
         .join()
         .map_err(|_| anyhow::anyhow!("the store thread panicked"))?;
     web.stop();
+    if let Some(a) = alerts {
+        a.stop();
+    }
     // Dark when stopped on purpose; after a crash they stay frozen, which the label reads as
     // stopped too.
     drop(leds);

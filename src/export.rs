@@ -44,6 +44,45 @@ pub const COLUMNS: &[(&str, &str)] = &[
     ("source", "Where the line came from, e.g. serial:/dev/smdr0"),
 ];
 
+/// Columns the calls CSV and sheet add after [`COLUMNS`] once a phonebook is uploaded (at the
+/// end, so every other column keeps its place; without a phonebook they are left out).
+pub const PHONEBOOK_COLUMNS: &[(&str, &str)] = &[
+    (
+        "name",
+        "The phonebook's name for the outside number; empty when the book does not know it",
+    ),
+    (
+        "tag",
+        "The phonebook's tag for it: customer, vip, staff_family or competitor",
+    ),
+];
+
+/// The calls CSV's and sheet's column names with `book`: [`COLUMNS`], then
+/// [`PHONEBOOK_COLUMNS`] unless the book is empty.
+pub(crate) fn call_columns(book: &crate::phonebook::Book) -> Vec<&'static str> {
+    let extra = if book.is_empty() {
+        &[][..]
+    } else {
+        PHONEBOOK_COLUMNS
+    };
+    COLUMNS.iter().chain(extra).map(|(name, _)| *name).collect()
+}
+
+/// A call's [`PHONEBOOK_COLUMNS`] cells: the book's entry for its outside number (internal
+/// calls have none).
+pub(crate) fn phonebook_cells(r: &CallRow, book: &crate::phonebook::Book) -> [String; 2] {
+    let entry = (r.direction != "internal")
+        .then(|| book.lookup(&r.number))
+        .flatten();
+    match entry {
+        Some(e) => [
+            e.name.clone(),
+            e.tag.map(|t| t.key().to_string()).unwrap_or_default(),
+        ],
+        None => [String::new(), String::new()],
+    }
+}
+
 /// The UTF-8 byte-order mark every CSV starts with: how Excel knows the file is UTF-8.
 pub const BOM: &[u8] = b"\xEF\xBB\xBF";
 
@@ -96,10 +135,19 @@ impl Delimiter {
     }
 }
 
-/// The box's default delimiter: `[web] csv_delimiter` when set, else `,`. The one place that
-/// decides it, so that the page's language can pick `;` here once the pages have languages.
-pub fn default_delimiter(configured: Option<Delimiter>) -> Delimiter {
-    configured.unwrap_or_default()
+/// The delimiter that follows the language: `;` for Russian and Ukrainian (their Excel uses
+/// the decimal comma, so its list separator is `;`), `,` for English.
+pub fn default_delimiter(lang: crate::i18n::Lang) -> Delimiter {
+    match lang {
+        crate::i18n::Lang::En => Delimiter::Comma,
+        crate::i18n::Lang::Ru | crate::i18n::Lang::Uk => Delimiter::Semicolon,
+    }
+}
+
+/// A download's default delimiter: `[web] csv_delimiter` when set, else the language's
+/// ([`default_delimiter`]); `?sep=` or `--sep` override both ([`Delimiter::choose`]).
+pub fn delimiter_for(configured: Option<Delimiter>, lang: crate::i18n::Lang) -> Delimiter {
+    configured.unwrap_or_else(|| default_delimiter(lang))
 }
 
 /// A CSV writer for spreadsheets: the byte-order mark written, fields split by `sep`.
@@ -122,6 +170,18 @@ pub fn write_csv<W: Write>(
     write_csv_in(reader, from, to, out, sep, &Local)
 }
 
+/// [`write_csv`] with the header row in `lang` (English: the column names, unchanged).
+pub fn write_csv_lang<W: Write>(
+    reader: &Reader,
+    from: NaiveDate,
+    to: NaiveDate,
+    out: W,
+    sep: Delimiter,
+    lang: crate::i18n::Lang,
+) -> Result<u64> {
+    write_csv_tz_lang(reader, from, to, out, sep, &Local, lang)
+}
+
 /// [`write_csv`] with the time zone for `received_at` as a parameter (tests use a fixed one).
 fn write_csv_in<W: Write, Tz: TimeZone>(
     reader: &Reader,
@@ -134,10 +194,34 @@ fn write_csv_in<W: Write, Tz: TimeZone>(
 where
     Tz::Offset: Display,
 {
+    write_csv_tz_lang(reader, from, to, out, sep, tz, crate::i18n::Lang::En)
+}
+
+/// [`write_csv_in`] with the header row in `lang`.
+fn write_csv_tz_lang<W: Write, Tz: TimeZone>(
+    reader: &Reader,
+    from: NaiveDate,
+    to: NaiveDate,
+    out: W,
+    sep: Delimiter,
+    tz: &Tz,
+    lang: crate::i18n::Lang,
+) -> Result<u64>
+where
+    Tz::Offset: Display,
+{
+    let book = crate::phonebook::Book::new(reader.phonebook()?);
     let mut w = csv_writer(out, sep)?;
-    w.write_record(COLUMNS.iter().map(|(name, _)| *name))?;
+    w.write_record(
+        call_columns(&book)
+            .into_iter()
+            .map(|name| crate::i18n::calls_column(lang, name)),
+    )?;
     let n = reader.for_each_call(from, to, |row| {
-        let cells = row_cells(row, tz);
+        let mut cells = row_cells(row, tz);
+        if !book.is_empty() {
+            cells.extend(phonebook_cells(row, &book));
+        }
         w.write_record(cells.iter().map(|c| neutralise(c).into_owned()))?;
         Ok(())
     })?;
@@ -477,9 +561,18 @@ mod tests {
             Delimiter::choose(Some("comma"), Delimiter::Semicolon),
             Ok(Delimiter::Comma)
         );
-        assert_eq!(default_delimiter(None), Delimiter::Comma);
+        use crate::i18n::Lang;
+        assert_eq!(default_delimiter(Lang::En), Delimiter::Comma);
+        assert_eq!(default_delimiter(Lang::Ru), Delimiter::Semicolon);
+        assert_eq!(default_delimiter(Lang::Uk), Delimiter::Semicolon);
+        // The configuration wins over the language.
+        assert_eq!(delimiter_for(None, Lang::Ru), Delimiter::Semicolon);
         assert_eq!(
-            default_delimiter(Some(Delimiter::Semicolon)),
+            delimiter_for(Some(Delimiter::Comma), Lang::Ru),
+            Delimiter::Comma
+        );
+        assert_eq!(
+            delimiter_for(Some(Delimiter::Semicolon), Lang::En),
             Delimiter::Semicolon
         );
     }

@@ -63,6 +63,10 @@ enum Command {
         format: ExportFormat,
         #[command(flatten)]
         sep: SepArgs,
+        /// Language of the headers: en (the column names), ru or uk; ru and uk also make `;`
+        /// the default separator.
+        #[arg(long, value_parser = parse_lang, default_value = "en")]
+        lang: smdrbox::i18n::Lang,
         /// Write here instead of standard output.
         #[arg(long, short)]
         out: Option<PathBuf>,
@@ -91,6 +95,10 @@ enum Command {
         month: Option<String>,
         #[command(flatten)]
         sep: SepArgs,
+        /// Language of the words, headers, numbers and dates: en, ru or uk; ru and uk also
+        /// make `;` the default CSV separator.
+        #[arg(long, value_parser = parse_lang, default_value = "en")]
+        lang: smdrbox::i18n::Lang,
         /// Write here instead of standard output.
         #[arg(long, short)]
         out: Option<PathBuf>,
@@ -131,6 +139,15 @@ enum Command {
     Simulate(SimArgs),
     /// Line and operator sizing: Erlang B (lines) and Erlang C (operators).
     Erlang(smdrbox::erlang_cli::ErlangArgs),
+    /// The phonebook (names and tags of outside numbers, shown in reports): `import FILE`
+    /// replaces it with a CSV, `export` writes it as one.
+    Phonebook {
+        #[command(subcommand)]
+        action: PhonebookAction,
+    },
+    /// Read a password from standard input (its first line) and print its argon2id hash, for
+    /// `[web] admin_password_hash`.
+    PasswordHash,
 }
 
 #[derive(clap::Args)]
@@ -157,6 +174,68 @@ enum ExportFormat {
     Xlsx,
 }
 
+#[derive(Subcommand)]
+enum PhonebookAction {
+    /// Replace the phonebook with a CSV (number, name, tag, note; see README "Phonebook"):
+    /// all of it, or nothing when any line is bad.
+    Import {
+        #[arg(long)]
+        db: Option<PathBuf>,
+        #[arg(long, short)]
+        config: Option<PathBuf>,
+        file: PathBuf,
+    },
+    /// Write the phonebook as CSV (the form `import` reads).
+    Export {
+        #[arg(long)]
+        db: Option<PathBuf>,
+        #[arg(long, short)]
+        config: Option<PathBuf>,
+        #[command(flatten)]
+        sep: SepArgs,
+        /// Write here instead of standard output.
+        #[arg(long, short)]
+        out: Option<PathBuf>,
+    },
+}
+
+/// `smdrbox phonebook import|export`.
+fn phonebook(action: PhonebookAction) -> Result<()> {
+    match action {
+        PhonebookAction::Import { db, config, file } => {
+            let (db, _) = db_and_dialect(db, config.as_deref(), &DialectArgs::none())?;
+            let bytes =
+                std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
+            let entries = smdrbox::phonebook::parse(&bytes)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+            let n = smdrbox::store::Store::replace_phonebook(&db, &entries)?;
+            println!(
+                "{}: phonebook replaced with {n} numbers from {}",
+                db.display(),
+                file.display()
+            );
+            Ok(())
+        }
+        PhonebookAction::Export {
+            db,
+            config,
+            sep,
+            out,
+        } => {
+            let cfg = config.as_deref().map(Config::load).transpose()?;
+            let (db, _) = db_and_dialect(db, config.as_deref(), &DialectArgs::none())?;
+            if !db.exists() {
+                bail!("{}: no such database", db.display());
+            }
+            let entries = smdrbox::store::read::Reader::open(&db)?.phonebook()?;
+            let mut w = output(out.as_deref(), false)?;
+            smdrbox::phonebook::write_csv(&entries, &mut w, sep.delimiter(cfg.as_ref()))?;
+            w.flush()?;
+            Ok(())
+        }
+    }
+}
+
 #[derive(clap::Args)]
 struct SepArgs {
     /// CSV field separator (default: the configuration's [web] csv_delimiter, else comma).
@@ -173,16 +252,29 @@ enum SepArg {
 impl SepArgs {
     /// The delimiter asked for, else the configuration's default (as the page's).
     fn delimiter(&self, config: Option<&Config>) -> smdrbox::export::Delimiter {
+        self.delimiter_in(config, smdrbox::i18n::Lang::En)
+    }
+
+    /// The delimiter asked for, else the configuration's, else the language's (as the page's).
+    fn delimiter_in(
+        &self,
+        config: Option<&Config>,
+        lang: smdrbox::i18n::Lang,
+    ) -> smdrbox::export::Delimiter {
         use smdrbox::export::Delimiter;
         match self.sep {
             Some(SepArg::Comma) => Delimiter::Comma,
             Some(SepArg::Semicolon) => Delimiter::Semicolon,
-            None => match config {
-                Some(c) => c.web.csv_delimiter(),
-                None => smdrbox::export::default_delimiter(None),
-            },
+            None => {
+                smdrbox::export::delimiter_for(config.and_then(|c| c.web.csv_delimiter()), lang)
+            }
         }
     }
+}
+
+/// `--lang`: en, ru or uk.
+fn parse_lang(s: &str) -> Result<smdrbox::i18n::Lang, String> {
+    smdrbox::i18n::Lang::parse(s).ok_or_else(|| format!("{s:?}: use en, ru or uk"))
 }
 
 /// Standard output, or the file `out` (created or replaced). A workbook is binary: it needs a
@@ -354,6 +446,7 @@ fn run(cli: Cli) -> Result<()> {
             to,
             format,
             sep,
+            lang,
             out,
         } => {
             let loaded = config.as_deref().map(Config::load).transpose()?;
@@ -370,10 +463,12 @@ fn run(cli: Cli) -> Result<()> {
             let xlsx = format == ExportFormat::Xlsx;
             let mut w = output(out.as_deref(), xlsx)?;
             if xlsx {
-                w.write_all(&smdrbox::xlsx::calls_workbook(&reader, from, to)?)?;
+                w.write_all(&smdrbox::xlsx::calls_workbook_lang(
+                    &reader, from, to, lang,
+                )?)?;
             } else {
-                let sep = sep.delimiter(loaded.as_ref());
-                smdrbox::export::write_csv(&reader, from, to, &mut w, sep)?;
+                let sep = sep.delimiter_in(loaded.as_ref(), lang);
+                smdrbox::export::write_csv_lang(&reader, from, to, &mut w, sep, lang)?;
             }
             w.flush()?;
             Ok(())
@@ -387,10 +482,13 @@ fn run(cli: Cli) -> Result<()> {
             format,
             month,
             sep,
+            lang,
             out,
         } => {
             let Some(name) = name else {
                 for (n, title, what) in smdrbox::core::analytics::REPORTS {
+                    let title = smdrbox::i18n::report_title(lang, n, title);
+                    let what = smdrbox::i18n::report_about(lang, n, what);
                     println!("{n:<12} {title}: {what}");
                 }
                 return Ok(());
@@ -425,7 +523,7 @@ fn run(cli: Cli) -> Result<()> {
             if month_book {
                 // One workbook whatever --format says: every report and the calls.
                 let reports = smdrbox::reports::build_all(&reader, &opts)?;
-                let book = smdrbox::xlsx::month_workbook(&reports, &reader, from, to)?;
+                let book = smdrbox::xlsx::month_workbook_lang(&reports, &reader, from, to, lang)?;
                 let mut w = output(out.as_deref(), true)?;
                 w.write_all(&book)?;
                 w.flush()?;
@@ -434,13 +532,17 @@ fn run(cli: Cli) -> Result<()> {
             let report = smdrbox::reports::build(&reader, &name, &opts)?;
             let mut w = output(out.as_deref(), format == ReportFormat::Xlsx)?;
             match format {
-                ReportFormat::Text => w.write_all(smdrbox::reports::text(&report).as_bytes())?,
+                ReportFormat::Text => {
+                    w.write_all(smdrbox::reports::text_lang(&report, lang).as_bytes())?
+                }
                 ReportFormat::Csv => {
-                    let sep = sep.delimiter(loaded.as_ref());
-                    smdrbox::reports::write_csv(&report, &mut w, sep)?
+                    let sep = sep.delimiter_in(loaded.as_ref(), lang);
+                    smdrbox::reports::write_csv_lang(&report, &mut w, sep, lang)?
                 }
                 ReportFormat::Json => smdrbox::reports::write_json(&report, &mut w)?,
-                ReportFormat::Xlsx => w.write_all(&smdrbox::xlsx::report_workbook(&report)?)?,
+                ReportFormat::Xlsx => {
+                    w.write_all(&smdrbox::xlsx::report_workbook_lang(&report, lang)?)?
+                }
             }
             w.flush()?;
             Ok(())
@@ -466,6 +568,18 @@ fn run(cli: Cli) -> Result<()> {
         Command::Simulate(a) => simulate(a),
         Command::Erlang(a) => {
             print!("{}", smdrbox::erlang_cli::run(&a)?);
+            Ok(())
+        }
+        Command::Phonebook { action } => phonebook(action),
+        Command::PasswordHash => {
+            use smdrbox::web::auth;
+            let mut line = String::new();
+            std::io::stdin()
+                .read_line(&mut line)
+                .context("reading the password from standard input")?;
+            let pw = line.trim_end_matches(['\r', '\n']);
+            auth::check_new_password(pw).map_err(anyhow::Error::msg)?;
+            println!("{}", auth::hash_password(pw).map_err(anyhow::Error::msg)?);
             Ok(())
         }
     }

@@ -218,6 +218,11 @@ impl Status {
         self.lock().store_error = Some(error);
     }
 
+    /// The alert queue's state (`src/alerts/`), for the page.
+    pub fn set_alerts(&self, view: crate::core::alerts::QueueView) {
+        self.lock().alerts = Some(view);
+    }
+
     pub fn set_ring(&self, ring: RingStats) {
         self.lock().ring = ring;
     }

@@ -10,7 +10,8 @@
 //! their contents.
 
 use crate::core::analytics::{Cell, Report};
-use crate::export::{self, COLUMNS};
+use crate::export;
+use crate::i18n::{report_text, t, Lang};
 use crate::store::read::Reader;
 use anyhow::{Context, Result};
 use chrono::{Datelike, Local, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
@@ -34,11 +35,15 @@ struct Formats {
     date: Format,
     time: Format,
     money: Format,
+    /// The language of the headers, labels and sheet names (numbers are typed cells: Excel
+    /// shows them in its own locale).
+    lang: Lang,
 }
 
 impl Formats {
-    fn new() -> Formats {
+    fn in_lang(lang: Lang) -> Formats {
         Formats {
+            lang,
             header: Format::new().set_bold(),
             title: Format::new().set_bold().set_font_size(13),
             // `[h]`: 25 hours stay 25:00:00 instead of wrapping to 1:00:00.
@@ -158,8 +163,9 @@ fn table_sheet(ws: &mut Worksheet, r: &Report, f: &Formats) -> Result<()> {
     let mut widths = Widths::default();
     for (c, col) in r.table.columns.iter().enumerate() {
         let c = u16::try_from(c).context("too many columns")?;
-        ws.write_string_with_format(0, c, col.label, &f.header)?;
-        widths.see(c, col.label.chars().count());
+        let label = report_text(f.lang, col.label);
+        ws.write_string_with_format(0, c, label.as_ref(), &f.header)?;
+        widths.see(c, label.chars().count());
     }
     for (i, row) in r.table.rows.iter().enumerate() {
         let at = u32::try_from(i + 1).context("too many rows")?;
@@ -184,15 +190,18 @@ fn table_sheet(ws: &mut Worksheet, r: &Report, f: &Formats) -> Result<()> {
 fn figures_sheet(ws: &mut Worksheet, reports: &[Report], f: &Formats) -> Result<()> {
     let several = reports.len() > 1;
     let mut widths = Widths::default();
-    let head: &[&str] = if several {
-        &["Report", "Figure", "Value", "Note"]
-    } else {
-        &["Figure", "Value", "Note"]
-    };
+    let l = f.lang;
+    let all = [
+        t(l, "xlsx.report"),
+        t(l, "xlsx.figure"),
+        t(l, "xlsx.value"),
+        t(l, "xlsx.note"),
+    ];
+    let head: &[&str] = if several { &all } else { &all[1..] };
     for (c, h) in head.iter().enumerate() {
         let c = c as u16;
         ws.write_string_with_format(0, c, *h, &f.header)?;
-        widths.see(c, h.len());
+        widths.see(c, h.chars().count());
     }
     let first = u16::from(several);
     let mut row = 1u32;
@@ -201,10 +210,11 @@ fn figures_sheet(ws: &mut Worksheet, reports: &[Report], f: &Formats) -> Result<
             ws.write_string(row, 0, r.name)?;
             widths.see(0, r.name.len());
         }
-        ws.write_string_with_format(row, first, r.title, &f.title)?;
+        let title = crate::i18n::report_title(l, r.name, r.title);
+        ws.write_string_with_format(row, first, title.as_ref(), &f.title)?;
         // The title may run over the value column; it is not what sets the widths.
         row += 1;
-        for (label, day) in [("From", r.from), ("To", r.to)] {
+        for (label, day) in [(t(l, "xlsx.from"), r.from), (t(l, "xlsx.to"), r.to)] {
             if several {
                 ws.write_string(row, 0, r.name)?;
             }
@@ -220,12 +230,14 @@ fn figures_sheet(ws: &mut Worksheet, reports: &[Report], f: &Formats) -> Result<
             if several {
                 ws.write_string(row, 0, r.name)?;
             }
-            ws.write_string(row, first, &fig.label)?;
-            widths.see(first, fig.label.chars().count());
+            let label = report_text(l, &fig.label);
+            ws.write_string(row, first, label.as_ref())?;
+            widths.see(first, label.chars().count());
             let w = write_cell(ws, row, first + 1, &fig.value, f)?;
             widths.see(first + 1, w);
             if let Some(n) = &fig.note {
-                ws.write_string(row, first + 2, n)?;
+                let n = report_text(l, n);
+                ws.write_string(row, first + 2, n.as_ref())?;
                 widths.see(first + 2, n.chars().count());
             }
             row += 1;
@@ -234,9 +246,9 @@ fn figures_sheet(ws: &mut Worksheet, reports: &[Report], f: &Formats) -> Result<
             if several {
                 ws.write_string(row, 0, r.name)?;
             }
-            ws.write_string(row, first, "Note")?;
+            ws.write_string(row, first, t(l, "xlsx.note"))?;
             // A sentence: it runs on over the empty cells to its right, and sets no width.
-            ws.write_string(row, first + 1, n)?;
+            ws.write_string(row, first + 1, report_text(l, n).as_ref())?;
             row += 1;
         }
         row += 1;
@@ -248,17 +260,33 @@ fn figures_sheet(ws: &mut Worksheet, reports: &[Report], f: &Formats) -> Result<
 /// One report as a workbook: sheet `Figures` (title, period, figures, notes) and sheet
 /// `Table`.
 pub fn report_workbook(r: &Report) -> Result<Vec<u8>> {
-    let f = Formats::new();
+    report_workbook_lang(r, Lang::En)
+}
+
+/// [`report_workbook`] in `lang`: sheet names, headers and labels translated.
+pub fn report_workbook_lang(r: &Report, lang: Lang) -> Result<Vec<u8>> {
+    let f = Formats::in_lang(lang);
     let mut wb = Workbook::new();
-    figures_sheet(add_sheet(&mut wb, "Figures")?, std::slice::from_ref(r), &f)?;
-    table_sheet(add_sheet(&mut wb, "Table")?, r, &f)?;
+    let figures = t(lang, "xlsx.figures");
+    figures_sheet(add_sheet(&mut wb, figures)?, std::slice::from_ref(r), &f)?;
+    table_sheet(add_sheet(&mut wb, t(lang, "xlsx.table"))?, r, &f)?;
     Ok(wb.save_to_buffer()?)
 }
 
 /// The calls of `from..=to` as a workbook with one sheet, `Calls`.
 pub fn calls_workbook(reader: &Reader, from: NaiveDate, to: NaiveDate) -> Result<Vec<u8>> {
+    calls_workbook_lang(reader, from, to, Lang::En)
+}
+
+/// [`calls_workbook`] in `lang`.
+pub fn calls_workbook_lang(
+    reader: &Reader,
+    from: NaiveDate,
+    to: NaiveDate,
+    lang: Lang,
+) -> Result<Vec<u8>> {
     let mut wb = Workbook::new();
-    calls_sheet(&mut wb, reader, from, to)?;
+    calls_sheet(&mut wb, reader, from, to, lang)?;
     Ok(wb.save_to_buffer()?)
 }
 
@@ -270,17 +298,28 @@ pub fn month_workbook(
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<Vec<u8>> {
-    let f = Formats::new();
+    month_workbook_lang(reports, reader, from, to, Lang::En)
+}
+
+/// [`month_workbook`] in `lang` (the reports' sheets keep their names, e.g. `summary`).
+pub fn month_workbook_lang(
+    reports: &[Report],
+    reader: &Reader,
+    from: NaiveDate,
+    to: NaiveDate,
+    lang: Lang,
+) -> Result<Vec<u8>> {
+    let f = Formats::in_lang(lang);
     let mut wb = Workbook::new();
-    figures_sheet(add_sheet(&mut wb, "Figures")?, reports, &f)?;
+    figures_sheet(add_sheet(&mut wb, t(lang, "xlsx.figures"))?, reports, &f)?;
     for r in reports {
         table_sheet(add_sheet(&mut wb, r.name)?, r, &f)?;
     }
-    calls_sheet(&mut wb, reader, from, to)?;
+    calls_sheet(&mut wb, reader, from, to, lang)?;
     Ok(wb.save_to_buffer()?)
 }
 
-/// How each calls column ([`COLUMNS`]) becomes a cell.
+/// How each calls column ([`export::COLUMNS`], and the phonebook's) becomes a cell.
 #[derive(Clone, Copy, PartialEq, Debug)]
 enum Kind {
     Text,
@@ -313,7 +352,7 @@ fn calls_width(column: &str) -> usize {
         Kind::DateTime => 19,
         Kind::Date => 10,
         _ => match column {
-            "number" | "caller_name" | "source" => 20,
+            "number" | "caller_name" | "source" | "name" => 20,
             _ => column.len().max(6),
         },
     }
@@ -321,19 +360,29 @@ fn calls_width(column: &str) -> usize {
 
 /// The calls sheet, streamed row by row through a temp file (a year of a busy office does
 /// not fit in a Raspberry Pi's memory as cells). Values are the CSV's ([`export`]), typed.
-fn calls_sheet(wb: &mut Workbook, reader: &Reader, from: NaiveDate, to: NaiveDate) -> Result<()> {
-    let f = Formats::new();
+fn calls_sheet(
+    wb: &mut Workbook,
+    reader: &Reader,
+    from: NaiveDate,
+    to: NaiveDate,
+    lang: Lang,
+) -> Result<()> {
+    let f = Formats::in_lang(lang);
     let ws = wb
         .add_worksheet_with_constant_memory()
         .context("a temp file for the calls sheet")?;
-    ws.set_name("Calls")?;
-    let kinds: Vec<Kind> = COLUMNS.iter().map(|(name, _)| kind(name)).collect();
-    for (c, (name, _)) in COLUMNS.iter().enumerate() {
+    ws.set_name(t(lang, "xlsx.calls"))?;
+    // With a phonebook, its name and tag columns come last (export::PHONEBOOK_COLUMNS).
+    let book = crate::phonebook::Book::new(reader.phonebook()?);
+    let names = export::call_columns(&book);
+    let kinds: Vec<Kind> = names.iter().map(|name| kind(name)).collect();
+    for (c, name) in names.iter().enumerate() {
         let c = u16::try_from(c).context("too many columns")?;
         ws.set_column_width(c, (calls_width(name) + 2) as f64)?;
     }
-    for (c, (name, _)) in COLUMNS.iter().enumerate() {
-        ws.write_string_with_format(0, c as u16, *name, &f.header)?;
+    for (c, name) in names.iter().enumerate() {
+        let head = crate::i18n::calls_column(lang, name);
+        ws.write_string_with_format(0, c as u16, &head, &f.header)?;
     }
     ws.set_freeze_panes(1, 0)?;
     let mut row = 1u32;
@@ -344,7 +393,10 @@ fn calls_sheet(wb: &mut Workbook, reader: &Reader, from: NaiveDate, to: NaiveDat
             left_out += 1;
             return Ok(());
         }
-        let cells = export::row_cells(call, &Local);
+        let mut cells = export::row_cells(call, &Local);
+        if !book.is_empty() {
+            cells.extend(export::phonebook_cells(call, &book));
+        }
         for (c, (value, k)) in cells.iter().zip(&kinds).enumerate() {
             write_call_cell(ws, row, c as u16, value, *k, &f)?;
         }
@@ -352,13 +404,11 @@ fn calls_sheet(wb: &mut Workbook, reader: &Reader, from: NaiveDate, to: NaiveDat
         Ok(())
     })?;
     if left_out > 0 {
-        ws.write_string(
-            row,
-            0,
-            format!("{left_out} more calls do not fit in a sheet: download the CSV"),
-        )?;
+        let n = crate::i18n::counted(lang, left_out, "n.call");
+        let words = crate::i18n::tf(lang, "xlsx.left_out", &[&n]);
+        ws.write_string(row, 0, words)?;
     }
-    let last_col = u16::try_from(COLUMNS.len() - 1).context("too many columns")?;
+    let last_col = u16::try_from(names.len() - 1).context("too many columns")?;
     ws.autofilter(0, 0, row.saturating_sub(1).max(1), last_col)?;
     Ok(())
 }
@@ -457,7 +507,7 @@ mod tests {
     fn calls_columns_have_a_kind_each_as_documented() {
         // The typed columns exist under these names: a renamed CSV column would silently turn
         // into text here otherwise.
-        let names: Vec<&str> = COLUMNS.iter().map(|c| c.0).collect();
+        let names: Vec<&str> = export::COLUMNS.iter().map(|c| c.0).collect();
         for typed in [
             "seq",
             "ring_secs",

@@ -67,6 +67,8 @@ fn demo_script_serves_live_calls_and_stops_on_ctrl_c() {
         .env("DEMO_DIR", dir.path().join("demo"))
         .env("DEMO_PORT", port.to_string())
         .env("DEMO_TIME_SCALE", "3000")
+        // The demo's admin password: `http_get` logs in with it.
+        .env("DEMO_PASSWORD", ADMIN_PASSWORD)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .process_group(0)

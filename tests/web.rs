@@ -34,9 +34,11 @@ impl Resp {
 fn request(addr: SocketAddr, method: &str, path: &str) -> Resp {
     let mut s = TcpStream::connect(addr).unwrap();
     s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    // As the test boxes' admin: the daemon asks for a login; `web::start` alone does not.
+    let auth = common::basic_auth("admin", common::ADMIN_PASSWORD);
     write!(
         s,
-        "{method} {path} HTTP/1.0\r\nHost: box\r\nConnection: close\r\nContent-Length: 0\r\n\r\n"
+        "{method} {path} HTTP/1.0\r\nHost: box\r\nConnection: close\r\nAuthorization: {auth}\r\nContent-Length: 0\r\n\r\n"
     )
     .unwrap();
     let mut raw = Vec::new();

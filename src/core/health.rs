@@ -92,6 +92,8 @@ pub struct Snapshot {
     pub autobaud: Option<crate::core::autobaud::AutobaudView>,
     /// With `dialect = "auto"`: which family the lines were recognised as, and how surely.
     pub detection: Option<crate::core::dialect::detect::Detection>,
+    /// With `[alerts]`: the delivery queue (waiting, sent, the last error).
+    pub alerts: Option<crate::core::alerts::QueueView>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, PartialOrd, Ord)]

@@ -1,5 +1,6 @@
 //! The pure core: no I/O, no clock. Time and bytes come in as parameters; values come out.
 
+pub mod alerts;
 pub mod analytics;
 pub mod autobaud;
 pub mod calls;

@@ -85,8 +85,20 @@ pub fn calls_between(conn: &Connection, from: NaiveDate, to: NaiveDate) -> Resul
     }
     let mut stored = BTreeSet::new();
     if has_table(conn)? {
+        // Room for every stored call at once: a year is ~250k calls of a few hundred bytes,
+        // which a vector growing by doubling would copy each time it grows.
+        let n: i64 = conn
+            .prepare_cached(
+                "SELECT coalesce(sum(calls), 0) FROM call_days
+                 WHERE day BETWEEN ?1 AND ?2 AND version = ?3",
+            )?
+            .query_row(params![day_text(from), day_text(to), version()], |r| {
+                r.get(0)
+            })?;
+        calls.reserve(usize::try_from(n).unwrap_or(0));
         let mut st = conn.prepare_cached(
-            "SELECT day, data FROM call_days WHERE day BETWEEN ?1 AND ?2 AND version = ?3",
+            "SELECT day, data FROM call_days WHERE day BETWEEN ?1 AND ?2 AND version = ?3
+             ORDER BY day",
         )?;
         let mut rows = st.query(params![day_text(from), day_text(to), version()])?;
         while let Some(r) = rows.next()? {

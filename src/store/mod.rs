@@ -4,6 +4,7 @@
 //! own [`read::Reader`] connections, which WAL lets run while the writer commits.
 
 pub mod call_days;
+pub mod phonebook;
 pub mod read;
 pub mod schema;
 pub mod writer;

@@ -228,6 +228,12 @@ impl Reader {
         super::call_days::calls_between(&self.conn, from, to)
     }
 
+    /// The phonebook in the uploaded file's order; empty when none was uploaded (or the
+    /// database predates it).
+    pub fn phonebook(&self) -> Result<Vec<crate::phonebook::Entry>> {
+        super::phonebook::load(&self.conn)
+    }
+
     /// The most recent lines that could not be read, newest first.
     pub fn latest_rejects(&self, limit: usize) -> Result<Vec<RejectRow>> {
         let mut st = self.conn.prepare_cached(
@@ -279,6 +285,28 @@ impl Reader {
         filter: &LineFilter,
         mut f: impl FnMut(&RawLineRow) -> Result<()>,
     ) -> Result<u64> {
+        // With a time range, narrow the seq range to the lines received in it first (the
+        // receive-time index): given both ranges, SQLite walks the seq range, which for a
+        // day of a year's database is the whole table.
+        let (mut first_seq, mut last_seq) = (filter.first_seq, filter.last_seq);
+        if filter.from_ms != i64::MIN || filter.to_ms != i64::MAX {
+            let (lo, hi): (Option<i64>, Option<i64>) = self
+                .conn
+                .prepare_cached(
+                    "SELECT min(seq), max(seq) FROM raw_lines
+                     WHERE received_at >= ?1 AND received_at < ?2",
+                )?
+                .query_row([filter.from_ms, filter.to_ms], |r| {
+                    Ok((r.get(0)?, r.get(1)?))
+                })?;
+            match (lo, hi) {
+                (Some(lo), Some(hi)) => {
+                    first_seq = first_seq.max(lo);
+                    last_seq = last_seq.min(hi);
+                }
+                _ => return Ok(0),
+            }
+        }
         let mut st = self.conn.prepare_cached(
             "SELECT l.seq, l.received_at, s.name, l.line, l.kind, l.truncated, l.partial, l.reason
              FROM raw_lines l JOIN sources s ON s.id = l.source_id
@@ -287,8 +315,8 @@ impl Reader {
              ORDER BY l.seq",
         )?;
         let mut rows = st.query(rusqlite::params![
-            filter.first_seq,
-            filter.last_seq,
+            first_seq,
+            last_seq,
             filter.from_ms,
             filter.to_ms,
             filter.rejects_only
@@ -328,14 +356,17 @@ pub(crate) fn for_each_call_on(
     to: NaiveDate,
     mut f: impl FnMut(&CallRow) -> Result<()>,
 ) -> Result<u64> {
-    // Two range lookups rather than one coalesce(), so the date index serves both.
+    // Two range lookups rather than one coalesce(), so the date index serves both. Only the
+    // seqs are gathered (and kept sorted) from them; the rows are then read in seq order, so
+    // no sorter holds (or spills to a temp file) a whole period's wide rows.
     let mut st = conn.prepare_cached(&format!(
-        "SELECT * FROM (
-             SELECT {CALL_COLUMNS} WHERE r.call_date BETWEEN ?1 AND ?2
+        "SELECT {CALL_COLUMNS} WHERE r.seq IN (
+             SELECT seq FROM records WHERE call_date BETWEEN ?1 AND ?2
              UNION ALL
-             SELECT {CALL_COLUMNS} WHERE r.call_date IS NULL
-                 AND date(l.received_at / 1000, 'unixepoch', 'localtime') BETWEEN ?1 AND ?2)
-         ORDER BY 1"
+             SELECT r2.seq FROM records r2 JOIN raw_lines l2 ON l2.seq = r2.seq
+             WHERE r2.call_date IS NULL
+                 AND date(l2.received_at / 1000, 'unixepoch', 'localtime') BETWEEN ?1 AND ?2)
+         ORDER BY r.seq"
     ))?;
     let mut rows = st.query([
         from.format("%Y-%m-%d").to_string(),

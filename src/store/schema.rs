@@ -91,6 +91,17 @@ pub const MIGRATIONS: &[&str] = &[
     ALTER TABLE records ADD COLUMN park_secs INTEGER;
     ALTER TABLE records ADD COLUMN extension_name TEXT;
     "#,
+    // 5: the phonebook (src/phonebook.rs): numbers named and tagged by the office, replaced
+    // as a whole by each upload.
+    r#"
+    CREATE TABLE phonebook (
+        line   INTEGER PRIMARY KEY,          -- order in the uploaded file
+        number TEXT NOT NULL,                -- as written in the file
+        name   TEXT NOT NULL,
+        tag    TEXT CHECK (tag IN ('customer', 'vip', 'staff_family', 'competitor')),
+        note   TEXT NOT NULL DEFAULT ''
+    );
+    "#,
 ];
 
 pub fn migrate(conn: &mut Connection) -> rusqlite::Result<u32> {

@@ -187,6 +187,11 @@ impl Sessions {
         self.map.retain(|_, s| s.user != user);
     }
 
+    /// Ends every session of `user` but `keep` (the one that changed the password).
+    pub fn remove_user_except(&mut self, user: &str, keep: &str) {
+        self.map.retain(|t, s| s.user != user || t == keep);
+    }
+
     pub fn len(&self) -> usize {
         self.map.len()
     }
@@ -228,24 +233,163 @@ pub fn clear_cookie(secure: bool) -> String {
     )
 }
 
-/// Failed logins per client address.
+/// The cookie carrying the login and first-visit forms' anti-forgery value: the form's hidden
+/// `form` field must equal it (no session exists yet to hold a token). `SameSite=Strict` keeps
+/// another site's form from sending it.
+pub const FORM_COOKIE: &str = "smdrbox_form";
+
+/// A new random value for [`FORM_COOKIE`] and the form.
+pub fn new_form_token() -> Result<String, String> {
+    Ok(hex(&random::<16>()?))
+}
+
+/// The `Set-Cookie:` value of a form token (a browser session cookie: no Max-Age).
+pub fn set_form_cookie(token: &str, secure: bool) -> String {
+    format!(
+        "{FORM_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict{}",
+        if secure { "; Secure" } else { "" }
+    )
+}
+
+/// User and password of an `Authorization: Basic` header, if it is one and well formed.
+pub fn parse_basic(header: &str) -> Option<(String, String)> {
+    let (scheme, b64) = header.trim().split_once(' ')?;
+    if !scheme.eq_ignore_ascii_case("basic") {
+        return None;
+    }
+    let text = String::from_utf8(base64_decode(b64.trim())?).ok()?;
+    let (user, pw) = text.split_once(':')?;
+    Some((user.to_string(), pw.to_string()))
+}
+
+/// Standard base64 with padding (RFC 4648 §4), as Basic auth sends it; None if malformed.
+fn base64_decode(s: &str) -> Option<Vec<u8>> {
+    let b = s.as_bytes();
+    if !b.len().is_multiple_of(4) || b.len() > 4096 {
+        return None;
+    }
+    let val = |c: u8| -> Option<u32> {
+        Some(match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            _ => return None,
+        } as u32)
+    };
+    let mut out = Vec::with_capacity(b.len() / 4 * 3);
+    for (i, chunk) in b.chunks(4).enumerate() {
+        let last = i + 1 == b.len() / 4;
+        let pad = chunk.iter().rev().take_while(|&&c| c == b'=').count();
+        if pad > 2 || (pad > 0 && !last) {
+            return None;
+        }
+        let mut n = 0u32;
+        for &c in &chunk[..4 - pad] {
+            n = n << 6 | val(c)?;
+        }
+        n <<= 6 * pad as u32;
+        let bytes = [(n >> 16) as u8, (n >> 8) as u8, n as u8];
+        out.extend_from_slice(&bytes[..3 - pad]);
+    }
+    Some(out)
+}
+
+/// Basic-auth headers already verified, so that a script polling `/api/status` does not cost
+/// an argon2 run per request. Keyed by a keyed 128-bit digest of the header (two SipHash runs
+/// with random keys): the cleartext password is not kept. Bounded, and each entry expires.
 #[derive(Debug, Default)]
+pub struct BasicCache {
+    keys: (
+        std::collections::hash_map::RandomState,
+        std::collections::hash_map::RandomState,
+    ),
+    map: HashMap<(u64, u64), (String, Role, i64)>,
+}
+
+/// Entries kept at most, and how long one is trusted.
+const BASIC_CACHE_MAX: usize = 64;
+const BASIC_CACHE_MS: i64 = 5 * 60 * 1000;
+
+impl BasicCache {
+    fn digest(&self, header: &str) -> (u64, u64) {
+        use std::hash::BuildHasher;
+        (self.keys.0.hash_one(header), self.keys.1.hash_one(header))
+    }
+
+    /// The user and role a header was verified as, if it was, recently.
+    pub fn get(&mut self, header: &str, now_ms: i64) -> Option<(String, Role)> {
+        let key = self.digest(header);
+        match self.map.get(&key) {
+            Some((u, r, at)) if now_ms - at < BASIC_CACHE_MS && now_ms >= *at => {
+                Some((u.clone(), *r))
+            }
+            Some(_) => {
+                self.map.remove(&key);
+                None
+            }
+            None => None,
+        }
+    }
+
+    pub fn put(&mut self, header: &str, user: &str, role: Role, now_ms: i64) {
+        if self.map.len() >= BASIC_CACHE_MAX {
+            if let Some(oldest) = self.map.iter().min_by_key(|(_, v)| v.2).map(|(k, _)| *k) {
+                self.map.remove(&oldest);
+            }
+        }
+        let key = self.digest(header);
+        self.map.insert(key, (user.to_string(), role, now_ms));
+    }
+
+    /// A changed or removed account: its cached headers are no longer proof.
+    pub fn forget_user(&mut self, user: &str) {
+        self.map.retain(|_, v| v.0 != user);
+    }
+
+    pub fn len(&self) -> usize {
+        self.map.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.map.is_empty()
+    }
+}
+
+/// Failed logins per client address.
+#[derive(Debug)]
 pub struct Limiter {
     failures: HashMap<IpAddr, VecDeque<i64>>,
+    /// [`FAILURE_WINDOW_MS`] but in tests, which shorten it rather than wait 15 minutes.
+    window_ms: i64,
+}
+
+impl Default for Limiter {
+    fn default() -> Limiter {
+        Limiter::new(FAILURE_WINDOW_MS)
+    }
 }
 
 impl Limiter {
+    pub fn new(window_ms: i64) -> Limiter {
+        Limiter {
+            failures: HashMap::new(),
+            window_ms: window_ms.max(1),
+        }
+    }
+
     /// `Err(seconds)`: refuse, the client may try again after that long.
     pub fn check(&mut self, ip: IpAddr, now_ms: i64) -> Result<(), u64> {
         let Some(q) = self.failures.get_mut(&ip) else {
             return Ok(());
         };
-        while q.front().is_some_and(|&t| now_ms - t >= FAILURE_WINDOW_MS) {
+        while q.front().is_some_and(|&t| now_ms - t >= self.window_ms) {
             q.pop_front();
         }
         match q.front() {
             Some(&oldest) if q.len() >= MAX_FAILURES => {
-                let wait_ms = FAILURE_WINDOW_MS - (now_ms - oldest);
+                let wait_ms = self.window_ms - (now_ms - oldest);
                 Err(((wait_ms + 999) / 1000).max(1) as u64)
             }
             _ => Ok(()),
@@ -255,8 +399,9 @@ impl Limiter {
     pub fn failed(&mut self, ip: IpAddr, now_ms: i64) {
         if self.failures.len() >= MAX_TRACKED && !self.failures.contains_key(&ip) {
             // Forget addresses whose failures all left the window, then the stalest one.
+            let window = self.window_ms;
             self.failures
-                .retain(|_, q| q.back().is_some_and(|&t| now_ms - t < FAILURE_WINDOW_MS));
+                .retain(|_, q| q.back().is_some_and(|&t| now_ms - t < window));
             if self.failures.len() >= MAX_TRACKED {
                 if let Some(stale) = self
                     .failures
@@ -390,6 +535,71 @@ mod tests {
             l.failed(IpAddr::from(i.to_be_bytes()), i64::from(i));
         }
         assert!(l.failures.len() <= MAX_TRACKED);
+    }
+
+    #[test]
+    fn basic_headers() {
+        // "admin:pass word" and RFC 7617's example.
+        assert_eq!(
+            parse_basic("Basic YWRtaW46cGFzcyB3b3Jk"),
+            Some(("admin".into(), "pass word".into()))
+        );
+        assert_eq!(
+            parse_basic("basic QWxhZGRpbjpvcGVuIHNlc2FtZQ=="),
+            Some(("Aladdin".into(), "open sesame".into()))
+        );
+        assert_eq!(base64_decode("YQ==").unwrap(), b"a");
+        assert_eq!(base64_decode("YWI=").unwrap(), b"ab");
+        for bad in [
+            "Bearer abc",
+            "Basic",
+            "Basic YWRtaW4",
+            "Basic YQ==YQ==",
+            "Basic Y*==",
+            "Basic YWRtaW4=",
+        ] {
+            assert_eq!(parse_basic(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_basic_cache_is_bounded_expires_and_forgets() {
+        let mut c = BasicCache::default();
+        c.put("Basic x", "anna", Role::Manager, 0);
+        assert_eq!(c.get("Basic x", 1000), Some(("anna".into(), Role::Manager)));
+        assert_eq!(c.get("Basic y", 1000), None);
+        assert_eq!(c.get("Basic x", BASIC_CACHE_MS), None, "expired");
+        c.put("Basic x", "anna", Role::Manager, 0);
+        c.forget_user("anna");
+        assert!(c.is_empty());
+        for i in 0..BASIC_CACHE_MAX as i64 + 10 {
+            c.put(&format!("Basic {i}"), "a", Role::Admin, i);
+        }
+        assert_eq!(c.len(), BASIC_CACHE_MAX);
+        assert_eq!(c.get("Basic 0", 100), None, "the oldest went first");
+    }
+
+    #[test]
+    fn a_password_change_keeps_only_its_own_session() {
+        let mut s = Sessions::default();
+        let a = s.create("anna", Role::Admin, 0).unwrap();
+        let b = s.create("anna", Role::Admin, 0).unwrap();
+        let c = s.create("boss", Role::Manager, 0).unwrap();
+        s.remove_user_except("anna", &a);
+        assert!(s.get(&a, 1).is_some());
+        assert!(s.get(&b, 1).is_none());
+        assert!(s.get(&c, 1).is_some());
+    }
+
+    #[test]
+    fn a_short_window_for_tests() {
+        let mut l = Limiter::new(2000);
+        let a: IpAddr = "192.0.2.1".parse().unwrap();
+        for _ in 0..MAX_FAILURES {
+            l.failed(a, 0);
+        }
+        assert_eq!(l.check(a, 1000), Err(1));
+        assert_eq!(l.check(a, 2000), Ok(()));
     }
 
     #[test]

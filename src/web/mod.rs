@@ -8,13 +8,19 @@
 //! comes from the `snapshot` closure; the clock is read here, at the edge, and passed to the
 //! pure page renderers.
 
+pub mod account;
 pub mod auth;
 pub mod fmt;
+pub mod form;
 pub mod login;
+pub mod multipart;
 pub mod pages;
+pub mod phonebook;
 pub mod report_pages;
 pub mod request;
+pub mod settings;
 pub mod svg;
+pub mod tls;
 pub mod users;
 
 use crate::core::analytics::{Report, ReportOptions};
@@ -36,6 +42,43 @@ use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::Duration;
 use tiny_http::{Header, Method, Request, Response, Server};
+
+/// Every route the server answers: its methods, whether it is open without a login, whether
+/// programs read it (401 rather than a redirect to the login page), and the parameters it
+/// reads. A path not listed is answered 404; the security tests walk this list. A new route is
+/// one line here and one match arm in `App::handle`.
+pub const ROUTES: &[login::Route] = &[
+    login::Route::page("/", &[]),
+    login::Route::page("/calls", &[]),
+    login::Route::data("/export.csv", &["from", "to", "sep"]),
+    login::Route::data("/export.xlsx", &["from", "to"]),
+    login::Route::data("/capture.log", &["from", "to", "last", "rejects"]),
+    login::Route::data("/api/status", &[]),
+    login::Route::data("/healthz", &[]).open(),
+    login::Route::page("/reports", &["from", "to"]),
+    login::Route::data("/reports/month.xlsx", &["month"]),
+    login::Route::page("/reports/{name}", &["from", "to"]),
+    login::Route::data("/reports/{name}.csv", &["from", "to", "sep"]),
+    login::Route::data("/reports/{name}.json", &["from", "to"]),
+    login::Route::data("/reports/{name}.xlsx", &["from", "to"]),
+    login::Route::page("/login", &["next", "form", "user", "password"])
+        .and_post()
+        .open(),
+    login::Route::page("/setup", &["form", "password", "again"])
+        .and_post()
+        .open(),
+    login::Route::form("/logout", &["csrf"]),
+    login::Route::page("/account", &["ok"]),
+    login::Route::form(
+        "/account/password",
+        &["csrf", "current", "password", "again"],
+    ),
+    login::Route::form("/account/users", &["csrf", "user", "role", "password"]),
+    login::Route::form("/account/users/delete", &["csrf", "user"]),
+    login::Route::page("/settings", settings::PARAMS).and_post(),
+    login::Route::page("/phonebook", &["q", "saved", "csrf"]).and_post(),
+    login::Route::data("/phonebook.csv", &["sep"]),
+];
 
 /// How many calls `/calls` shows, and how many rejects and events the status page lists.
 const LATEST_CALLS: usize = 100;
@@ -100,18 +143,21 @@ pub fn start_with_reports(
 }
 
 /// The `[web]` settings the server itself needs.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct WebOptions {
-    /// CSV downloads' delimiter unless `?sep=` asks for another (`[web] csv_delimiter`).
-    pub csv_delimiter: export::Delimiter,
-}
-
-impl Default for WebOptions {
-    fn default() -> WebOptions {
-        WebOptions {
-            csv_delimiter: export::default_delimiter(None),
-        }
-    }
+    /// CSV downloads' delimiter unless `?sep=` asks for another (`[web] csv_delimiter`);
+    /// `None`: it follows the page's language (`;` for Russian and Ukrainian).
+    pub csv_delimiter: Option<export::Delimiter>,
+    /// The accounts. `None`: no login at all, every page open; only library-level page tests
+    /// that call [`start`] use that: the daemon always passes `Some`.
+    pub users: Option<users::Users>,
+    /// Mark the cookies `Secure` (the page is served over HTTPS).
+    pub secure_cookies: bool,
+    /// The config file `/settings` edits and the running configuration it updates; `None`:
+    /// the page says settings are not available.
+    pub config: Option<settings::ConfigFile>,
+    /// Serve HTTPS with this certificate (`[web] https`, [`tls::load_or_create`]).
+    pub tls: Option<tls::Identity>,
 }
 
 /// [`start_with_reports`] with the box's `[web]` settings.
@@ -128,7 +174,11 @@ pub fn start_configured(
         format!("web: cannot listen on {listen} (port taken by another program? see [web] listen)")
     })?;
     let addr = listener.local_addr().context("web: local address")?;
-    let server = Arc::new(Server::from_listener(listener, None).map_err(|e| anyhow!("web: {e}"))?);
+    let ssl = options.tls.as_ref().map(|t| tiny_http::SslConfig {
+        certificate: t.cert_pem.clone().into_bytes(),
+        private_key: t.key_pem.clone().into_bytes(),
+    });
+    let server = Arc::new(Server::from_listener(listener, ssl).map_err(|e| anyhow!("web: {e}"))?);
     let stopping = Arc::new(AtomicBool::new(false));
     let mut app = App {
         db_path,
@@ -136,6 +186,10 @@ pub fn start_configured(
         report_options,
         csv_delimiter,
         reader: None,
+        config_file: options.config.clone(),
+        login: options
+            .users
+            .map(|u| account::Login::new(u, options.secure_cookies)),
     };
     let (srv, stop) = (server.clone(), stopping.clone());
     let thread = std::thread::Builder::new()
@@ -186,6 +240,7 @@ fn serve(server: &Server, stopping: &AtomicBool, app: &mut App) {
                 Answer::Now(internal_error())
             }
         };
+        let answer = with_lang_cookie(answer, &incoming);
         match answer {
             Answer::Now(reply) => send(rq, reply, &method, &url),
             Answer::Off(job) => job.spawn(rq, method, url),
@@ -352,9 +407,13 @@ struct App {
     db_path: PathBuf,
     snapshot: SnapshotFn,
     report_options: ReportOptionsFn,
-    /// CSV downloads' delimiter unless `?sep=` asks for another.
-    csv_delimiter: export::Delimiter,
+    /// CSV downloads' delimiter unless `?sep=` asks for another; `None`: the language's.
+    csv_delimiter: Option<export::Delimiter>,
     reader: Option<Reader>,
+    /// Sessions and accounts; `None`: no login (see [`WebOptions::users`]).
+    login: Option<account::Login>,
+    /// See [`WebOptions::config`].
+    config_file: Option<settings::ConfigFile>,
 }
 
 #[derive(Serialize)]
@@ -390,31 +449,43 @@ impl App {
 
     fn handle(&mut self, rq: &Incoming) -> Answer {
         let (method, path, query) = (&rq.method, rq.path(), rq.query());
-        let known = matches!(
-            path,
-            "/" | "/calls"
-                | "/export.csv"
-                | "/export.xlsx"
-                | "/capture.log"
-                | "/api/status"
-                | "/healthz"
-                | "/reports"
-        ) || path.starts_with("/reports/");
-        if !known {
+        let Some(route) = login::find(ROUTES, path) else {
             return Reply::text(404, "not found\n").into();
-        }
-        if !matches!(method, Method::Get | Method::Head) {
-            let mut r = Reply::text(405, "method not allowed: use GET\n");
-            r.headers.push(("Allow", "GET, HEAD".into()));
+        };
+        let allowed = match method {
+            Method::Get | Method::Head => route.get,
+            Method::Post => route.post,
+            _ => false,
+        };
+        if !allowed {
+            let mut r = Reply::text(405, format!("method not allowed: use {}\n", route.allow()));
+            r.headers.push(("Allow", route.allow().into()));
             return r.into();
         }
-        let ctx = Ctx::new(Local::now().timestamp_millis(), Local);
+        let mut ctx = Ctx::new(Local::now().timestamp_millis(), Local)
+            .with_lang(pages::request_lang(rq), &rq.url);
+        // Login, roles and CSRF: decided here for every route, before its handler.
+        if let Err(refusal) = self.gate(rq, route, &mut ctx) {
+            return refusal.into();
+        }
         let reply = match path {
+            "/settings" => self.settings(rq, &ctx),
+            "/login"
+            | "/setup"
+            | "/logout"
+            | "/account"
+            | "/account/password"
+            | "/account/users"
+            | "/account/users/delete" => self.account(rq, &ctx),
             "/" => self.status(&ctx),
+            "/phonebook" | "/phonebook.csv" => return self.phonebook(&ctx, rq),
             "/calls" => {
                 let calls = self.with_reader(|r| r.latest_calls(LATEST_CALLS));
+                // Names and tags beside the numbers; an unreadable book leaves them out.
+                let book = self.with_reader(|r| r.phonebook()).unwrap_or_default();
+                let book = crate::phonebook::Book::new(book);
                 let code = if calls.is_ok() { 200 } else { 503 };
-                Reply::html(code, pages::calls_page(&ctx, &calls))
+                Reply::html(code, pages::calls_page(&ctx, &calls, &book))
             }
             "/export.csv" => return self.export(&ctx, query),
             "/export.xlsx" => return self.export_xlsx(&ctx, query),
@@ -428,7 +499,7 @@ impl App {
             ) {
                 Ok((from, to)) => {
                     let last_month = export::previous_month(ctx.today()).0;
-                    Reply::html(200, report_pages::index_page(from, to, last_month))
+                    Reply::html(200, report_pages::index_page(&ctx, from, to, last_month))
                 }
                 Err(e) => Reply::text(400, format!("{e}\n")),
             },
@@ -462,7 +533,7 @@ impl App {
         };
         let sep = match export::Delimiter::choose(
             query_param(query, "sep").as_deref(),
-            self.csv_delimiter,
+            export::delimiter_for(self.csv_delimiter, ctx.lang),
         ) {
             Ok(s) => s,
             Err(e) => return Reply::text(400, format!("{e}\n")).into(),
@@ -476,13 +547,14 @@ impl App {
         let Some(slot) = DOWNLOADS.take() else {
             return Reply::text(503, "two downloads are running; try again in a moment\n").into();
         };
+        let lang = ctx.lang;
         let started = std::io::pipe()
             .map_err(anyhow::Error::from)
             .and_then(|(rx, tx)| {
                 std::thread::Builder::new()
                     .name("web-csv".into())
                     .spawn(move || {
-                        if let Err(e) = export::write_csv(&reader, from, to, tx, sep) {
+                        if let Err(e) = export::write_csv_lang(&reader, from, to, tx, sep, lang) {
                             // The client sees a cut file; the log says why.
                             tracing::warn!("web: CSV {from}..{to} cut short: {e:#}");
                         }
@@ -523,9 +595,10 @@ impl App {
         };
         let db_path = self.db_path.clone();
         let snapshot = self.snapshot.clone();
+        let lang = ctx.lang;
         let work = move || {
             let built = open_reader(&snapshot, &db_path)
-                .and_then(|reader| crate::xlsx::calls_workbook(&reader, from, to));
+                .and_then(|reader| crate::xlsx::calls_workbook_lang(&reader, from, to, lang));
             match built {
                 Ok(book) => xlsx_reply(book, &format!("smdrbox-calls-{from}-{to}.xlsx")),
                 Err(e) => Reply::text(503, format!("workbook unavailable: {e:#}\n")),
@@ -556,12 +629,13 @@ impl App {
         };
         let db_path = self.db_path.clone();
         let (snapshot, options) = (self.snapshot.clone(), self.report_options.clone());
+        let lang = ctx.lang;
         let work = move || {
             let opts = options(from, to);
             let built = open_reader(&snapshot, &db_path).and_then(|reader| {
                 let reports = crate::reports::build_all(&reader, &opts)
                     .inspect_err(|e| log_read_error(&snapshot, &db_path, e))?;
-                crate::xlsx::month_workbook(&reports, &reader, from, to)
+                crate::xlsx::month_workbook_lang(&reports, &reader, from, to, lang)
             });
             match built {
                 Ok(book) => xlsx_reply(book, &format!("smdrbox-{}.xlsx", from.format("%Y-%m"))),
@@ -695,7 +769,7 @@ impl App {
         };
         let sep = match export::Delimiter::choose(
             query_param(query, "sep").as_deref(),
-            self.csv_delimiter,
+            export::delimiter_for(self.csv_delimiter, ctx.lang),
         ) {
             Ok(s) => s,
             Err(e) => return Reply::text(400, format!("{e}\n")).into(),
@@ -711,6 +785,7 @@ impl App {
         let name = name.to_string();
         let db_path = self.db_path.clone();
         let (snapshot, options) = (self.snapshot.clone(), self.report_options.clone());
+        let page_ctx = ctx.clone();
         let work = move || {
             #[cfg(debug_assertions)]
             test_report_delay();
@@ -720,7 +795,7 @@ impl App {
                     .inspect_err(|e| log_read_error(&snapshot, &db_path, e))
             });
             match built {
-                Ok(report) => render_report(&report, &name, format, sep),
+                Ok(report) => render_report(&report, &name, format, sep, &page_ctx),
                 Err(e) => Reply::text(503, format!("report unavailable: {e:#}\n")),
             }
         };
@@ -783,16 +858,22 @@ fn xlsx_reply(book: Vec<u8>, file: &str) -> Reply {
     r
 }
 
-fn render_report(report: &Report, name: &str, format: Format, sep: export::Delimiter) -> Reply {
+fn render_report(
+    report: &Report,
+    name: &str,
+    format: Format,
+    sep: export::Delimiter,
+    ctx: &Ctx<Local>,
+) -> Reply {
     let (from, to) = (report.from, report.to);
     match format {
-        Format::Xlsx => match crate::xlsx::report_workbook(report) {
+        Format::Xlsx => match crate::xlsx::report_workbook_lang(report, ctx.lang) {
             Ok(book) => xlsx_reply(book, &format!("smdrbox-{name}-{from}-{to}.xlsx")),
             Err(e) => Reply::text(500, format!("{e:#}\n")),
         },
         Format::Csv => {
             let mut body = Vec::new();
-            if let Err(e) = crate::reports::write_csv(report, &mut body, sep) {
+            if let Err(e) = crate::reports::write_csv_lang(report, &mut body, sep, ctx.lang) {
                 return Reply::text(500, format!("{e:#}\n"));
             }
             let mut r = Reply::new(200, "text/csv; charset=utf-8", body);
@@ -806,7 +887,34 @@ fn render_report(report: &Report, name: &str, format: Format, sep: export::Delim
             Ok(j) => Reply::new(200, "application/json", j),
             Err(e) => Reply::text(500, format!("{e}\n")),
         },
-        Format::Html => Reply::html(200, report_pages::report_page(report)),
+        Format::Html => Reply::html(200, report_pages::report_page(ctx, report)),
+    }
+}
+
+/// A language chosen with `?lang=` is remembered in the `lang` cookie (set on whatever the
+/// request is answered with, now or from a worker thread).
+fn with_lang_cookie(answer: Answer, rq: &Incoming) -> Answer {
+    let Some(lang) = query_param(rq.query(), "lang").and_then(|v| crate::i18n::Lang::parse(&v))
+    else {
+        return answer;
+    };
+    let cookie = crate::i18n::cookie(lang);
+    match answer {
+        Answer::Now(mut r) => {
+            r.headers.push(("Set-Cookie", cookie));
+            Answer::Now(r)
+        }
+        Answer::Off(job) => {
+            let work = job.work;
+            Answer::Off(Job {
+                work: Box::new(move || {
+                    let mut r = work();
+                    r.headers.push(("Set-Cookie", cookie));
+                    r
+                }),
+                ..job
+            })
+        }
     }
 }
 

@@ -5,6 +5,7 @@
 use super::fmt::{self, escape};
 use crate::core::health::{human_duration, Level, LinkState, Snapshot, Verdict};
 use crate::core::leds::{self, LedsShown};
+use crate::i18n::{self, report_text, t, tf, Lang};
 use crate::store::read::{CallRow, DbCounts, RejectRow};
 use chrono::{Datelike, Months, NaiveDate, TimeZone, Timelike};
 use std::fmt::{Display, Write};
@@ -16,13 +17,19 @@ macro_rules! w {
     }};
 }
 
-/// The clock and time zone a page is rendered with (the server passes `Local` and now), and
-/// who is looking.
+/// The clock and time zone a page is rendered with (the server passes `Local` and now), who
+/// is looking, and in which language.
+#[derive(Clone)]
 pub struct Ctx<Tz: TimeZone> {
     pub now_ms: i64,
     pub tz: Tz,
     /// The logged-in user; None on the pages anyone may see.
     pub user: Option<PageUser>,
+    /// The page's language ([`i18n::negotiate`] at the web edge).
+    pub lang: Lang,
+    /// This page's path and query without `lang`, for the language switch's links (a report
+    /// keeps its period when the language changes).
+    pub here: String,
 }
 
 /// The logged-in user as the pages show them: the name, whether they may change things, and
@@ -40,8 +47,47 @@ impl<Tz: TimeZone> Ctx<Tz> {
             now_ms,
             tz,
             user: None,
+            lang: Lang::En,
+            here: "/".into(),
         }
     }
+
+    /// The same context in `lang`, for the page at `here` (path and query, `lang` left out).
+    pub fn with_lang(mut self, lang: Lang, here: &str) -> Ctx<Tz> {
+        self.lang = lang;
+        self.here = without_lang(here);
+        self
+    }
+}
+
+/// The language a request asks for: `?lang=`, the `lang` cookie, `Accept-Language`, English.
+pub fn request_lang(rq: &super::request::Incoming) -> Lang {
+    let asked = super::query_param(rq.query(), "lang");
+    i18n::negotiate(
+        asked.as_deref(),
+        rq.cookie("lang"),
+        rq.header("accept-language"),
+    )
+}
+
+/// `path?query` without its `lang` parameter.
+fn without_lang(url: &str) -> String {
+    let (path, query) = url.split_once('?').unwrap_or((url, ""));
+    let kept: Vec<&str> = query
+        .split('&')
+        .filter(|kv| !kv.is_empty() && kv.split('=').next() != Some("lang"))
+        .collect();
+    if kept.is_empty() {
+        path.to_string()
+    } else {
+        format!("{path}?{}", kept.join("&"))
+    }
+}
+
+/// A link to `here` in `lang`, HTML-escaped for an attribute.
+fn lang_href(here: &str, lang: Lang) -> String {
+    let sep = if here.contains('?') { '&' } else { '?' };
+    escape(&format!("{here}{sep}lang={}", lang.code()))
 }
 
 impl<Tz: TimeZone> Ctx<Tz>
@@ -74,12 +120,21 @@ where
     }
 
     fn time(&self, ms: i64) -> String {
-        fmt::local_time(ms, &self.tz)
+        fmt::local_time_in(self.lang, ms, &self.tz)
     }
 
     /// `2024-05-01 11:00:00 (42 s ago)`.
     fn time_ago(&self, ms: i64) -> String {
-        format!("{} ({})", self.time(ms), fmt::ago(self.now_ms, ms))
+        format!(
+            "{} ({})",
+            self.time(ms),
+            fmt::ago_in(self.lang, self.now_ms, ms)
+        )
+    }
+
+    /// A duration in words (`5 min 03 s`) in the page's language.
+    fn duration(&self, ms: i64) -> String {
+        i18n::duration_words(self.lang, &human_duration(ms)).into_owned()
     }
 }
 
@@ -115,21 +170,35 @@ code{word-break:break-all;font-size:.9em}.calls{font-size:14px}\
 form.period{margin:.5em 0}form.period input{margin-right:.5em}\
 tr.lit{background:#eef3ff;font-weight:bold}\
 .led{display:inline-block;width:.75em;height:.75em;border-radius:50%;margin-right:.35em}\
-.led.green{background:#1a9e3a}.led.amber{background:#f0a000}.led.red{background:#d00000}";
+.led.green{background:#1a9e3a}.led.amber{background:#f0a000}.led.red{background:#d00000}\
+nav{display:flex;flex-wrap:wrap;align-items:baseline;row-gap:.3em}\
+nav .langs{margin-right:1em;white-space:nowrap}nav .langs a,nav .langs b{margin-right:.4em}\
+nav .user{display:inline-flex;flex-wrap:wrap;align-items:baseline;gap:0 .5em;max-width:100%;min-width:0}\
+nav .user a{margin-right:0}nav .who{max-width:12em;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}\
+nav form{display:inline;margin:0}nav button{font:inherit;padding:0 .3em}";
 
 /// A live page: it reloads itself every 5 s.
-fn page(title: &str, current: &str, body: &str) -> String {
-    page_with(title, current, body, true)
+fn page<Tz: TimeZone>(ctx: &Ctx<Tz>, title: &str, current: &str, body: &str) -> String {
+    shell(ctx, title, current, body, true)
 }
 
-/// The page shell: head, styles, navigation. Reports do not reload (a form may be half filled).
-pub(crate) fn page_with(title: &str, current: &str, body: &str, refresh: bool) -> String {
-    let mut h = String::with_capacity(body.len() + 1024);
+/// The page shell: head, styles, navigation (pages, the language switch, and the user with
+/// their account link and log-out button). Reports do not reload (a form may be half filled).
+pub(crate) fn shell<Tz: TimeZone>(
+    ctx: &Ctx<Tz>,
+    title: &str,
+    current: &str,
+    body: &str,
+    refresh: bool,
+) -> String {
+    let l = ctx.lang;
+    let mut h = String::with_capacity(body.len() + 2048);
     w!(
         h,
-        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
+        "<!doctype html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">{}\
          <title>{}</title><style>{CSS}</style></head><body><nav>",
+        l.code(),
         if refresh {
             "<meta http-equiv=\"refresh\" content=\"5\">"
         } else {
@@ -137,17 +206,62 @@ pub(crate) fn page_with(title: &str, current: &str, body: &str, refresh: bool) -
         },
         escape(title)
     );
-    for (href, label) in [
-        ("/", "Status"),
-        ("/calls", "Calls"),
-        ("/reports", "Reports"),
-        ("/api/status", "JSON"),
+    for (href, key) in [
+        ("/", "nav.status"),
+        ("/calls", "nav.calls"),
+        ("/reports", "nav.reports"),
+        ("/phonebook", "nav.phonebook"),
+        ("/settings", "nav.settings"),
+        ("/api/status", "nav.json"),
     ] {
+        let label = t(l, key);
         if href == current {
             w!(h, "<b>{label}</b>");
         } else {
             w!(h, "<a href=\"{href}\">{label}</a>");
         }
+    }
+    w!(
+        h,
+        "<span class=\"langs\" role=\"group\" aria-label=\"{}\">",
+        t(l, "nav.language")
+    );
+    for other in Lang::ALL {
+        let code = other.code();
+        let name = other.native_name();
+        if other == l {
+            w!(
+                h,
+                "<b lang=\"{code}\" title=\"{name}\">{}</b>",
+                code.to_uppercase()
+            );
+        } else {
+            w!(
+                h,
+                "<a href=\"{}\" lang=\"{code}\" hreflang=\"{code}\" title=\"{name}\">{}</a>",
+                lang_href(&ctx.here, other),
+                code.to_uppercase()
+            );
+        }
+    }
+    h.push_str("</span>");
+    if let Some(u) = &ctx.user {
+        // A long user name is cut with an ellipsis (whole in the tooltip), so the nav fits a phone.
+        let name = escape(&u.name);
+        let account = if current == "/account" {
+            format!("<b>{}</b>", t(l, "nav.account"))
+        } else {
+            format!("<a href=\"/account\">{}</a>", t(l, "nav.account"))
+        };
+        w!(
+            h,
+            "<span class=\"user\"><span class=\"who\" title=\"{name}\">{name}</span> {account} \
+             <form method=\"post\" action=\"/logout\">\
+             <input type=\"hidden\" name=\"csrf\" value=\"{}\">\
+             <button type=\"submit\">{}</button></form></span>",
+            escape(&u.csrf),
+            t(l, "nav.logout")
+        );
     }
     w!(h, "</nav>\n{body}\n</body></html>\n");
     h
@@ -161,12 +275,15 @@ fn level_class(l: Level) -> &'static str {
     }
 }
 
-fn level_word(l: Level) -> &'static str {
-    match l {
-        Level::Ok => "OK",
-        Level::Warning => "WARNING",
-        Level::Fault => "FAULT",
-    }
+fn level_word(lang: Lang, l: Level) -> &'static str {
+    t(
+        lang,
+        match l {
+            Level::Ok => "level.ok",
+            Level::Warning => "level.warning",
+            Level::Fault => "level.fault",
+        },
+    )
 }
 
 /// What the status page reads from the database.
@@ -192,13 +309,20 @@ pub fn status_page<Tz: TimeZone>(
 where
     Tz::Offset: Display,
 {
+    let l = ctx.lang;
+    let n = |x: u64| i18n::int(l, i64::try_from(x).unwrap_or(i64::MAX));
+    let ni = |x: i64| i18n::int(l, x);
+    // A count with its noun (`21 запись`) where the English template has the noun itself.
+    let records = |x: i64| i18n::counted(l, u64::try_from(x).unwrap_or(0), "n.record");
+    let lines = |x: i64| i18n::counted(l, u64::try_from(x).unwrap_or(0), "n.line");
     let mut h = String::with_capacity(8192);
     w!(
         h,
-        "<h1>smdrbox status</h1><div class=\"v {}\">{}: {}</div>",
+        "<h1>{}</h1><div class=\"v {}\">{}: {}</div>",
+        t(l, "status.h1"),
         level_class(v.level),
-        level_word(v.level),
-        escape(&v.summary)
+        level_word(l, v.level),
+        escape(&report_text(l, &v.summary))
     );
     if v.findings.len() > 1 {
         h.push_str("<ul>");
@@ -207,102 +331,124 @@ where
                 h,
                 "<li class=\"{}\">{}: {}</li>",
                 level_class(f.level),
-                level_word(f.level),
-                escape(&f.message)
+                level_word(l, f.level),
+                escape(&report_text(l, &f.message))
             );
         }
         h.push_str("</ul>");
     }
 
-    h.push_str("<h2>Capture</h2><table class=\"kv\">");
-    let link_class = match s.link {
-        LinkState::Up => "good",
-        LinkState::Down => "bad",
-        LinkState::Connecting => "warn",
+    w!(h, "<h2>{}</h2><table class=\"kv\">", t(l, "status.capture"));
+    let (link_class, link_word) = match s.link {
+        LinkState::Up => ("good", "link.up"),
+        LinkState::Down => ("bad", "link.down"),
+        LinkState::Connecting => ("warn", "link.connecting"),
     };
     kv(
         &mut h,
-        "Link",
+        t(l, "status.link"),
         &format!(
-            "<span class=\"{link_class}\">{}</span>: {}<br><small>since {} (for {}); \
-             lost {} times since start</small>",
-            s.link.as_str(),
-            escape(&s.link_reason),
-            ctx.time(s.link_since_ms),
-            human_duration(ctx.now_ms - s.link_since_ms),
-            s.link_downs
+            "<span class=\"{link_class}\">{}</span>: {}<br><small>{}</small>",
+            t(l, link_word),
+            escape(&report_text(l, &s.link_reason)),
+            tf(
+                l,
+                "status.link_since",
+                &[
+                    &ctx.time(s.link_since_ms),
+                    &ctx.duration(ctx.now_ms - s.link_since_ms),
+                    &s.link_downs
+                ]
+            )
         ),
     );
     kv(
         &mut h,
-        "Port",
+        t(l, "status.port"),
         &format!("{} &nbsp; {}", escape(&s.port), escape(&s.settings)),
     );
     if let Some(a) = &s.autobaud {
         kv(
             &mut h,
-            "Speed and framing",
+            t(l, "status.speed"),
             &format!(
-                "{}<br><small>{} bytes discarded while hunting; {} line errors since the \
-                 lock</small>",
-                escape(&a.summary()),
-                a.discarded_bytes,
-                a.errors_since_lock
+                "{}<br><small>{}</small>",
+                escape(&report_text(l, &a.summary())),
+                tf(
+                    l,
+                    "status.autobaud_counts",
+                    &[&n(a.discarded_bytes), &n(a.errors_since_lock)]
+                )
             ),
         );
     }
-    kv(&mut h, "Dialect", &dialect_line(s));
+    kv(&mut h, t(l, "status.dialect"), &dialect_line(l, s));
     kv(
         &mut h,
-        "Last line received",
+        t(l, "status.last_line"),
         &match s.last_line_ms {
-            Some(t) => ctx.time_ago(t),
-            None => "none since start".into(),
+            Some(x) => ctx.time_ago(x),
+            None => t(l, "status.none_since_start").into(),
         },
     );
     h.push_str("</table>");
 
-    h.push_str("<h2>Records</h2><table class=\"kv\">");
+    w!(h, "<h2>{}</h2><table class=\"kv\">", t(l, "status.records"));
     match db {
         Ok(d) => {
             let c = &d.counts;
             kv(
                 &mut h,
-                "Today",
-                &format!(
-                    "{} records <small>({} lines)</small>",
-                    c.records_today, c.lines_today
+                t(l, "status.today"),
+                &tf(
+                    l,
+                    "status.today_counts",
+                    &[&records(c.records_today), &lines(c.lines_today)],
                 ),
             );
             kv(
                 &mut h,
-                "In all",
-                &format!(
-                    "{} records <small>({} lines: {} headers, {} rejects)</small>",
-                    c.records, c.lines, c.headers, c.rejects
+                t(l, "status.in_all"),
+                &tf(
+                    l,
+                    "status.all_counts",
+                    &[
+                        &records(c.records),
+                        &lines(c.lines),
+                        &ni(c.headers),
+                        &ni(c.rejects),
+                    ],
                 ),
             );
             kv(
                 &mut h,
-                "Last record",
+                t(l, "status.last_record"),
                 &match c.last_record_received_ms {
-                    Some(t) => ctx.time_ago(t),
-                    None => "none yet".into(),
+                    Some(x) => ctx.time_ago(x),
+                    None => t(l, "status.none_yet").into(),
                 },
             );
         }
         Err(e) => kv(
             &mut h,
-            "Database",
-            &format!("<span class=\"bad\">unavailable: {}</span>", escape(e)),
+            t(l, "status.database"),
+            &format!(
+                "<span class=\"bad\">{}</span>",
+                tf(l, "status.unavailable", &[&escape(e)])
+            ),
         ),
     }
     kv(
         &mut h,
-        "Since start",
-        &format!(
-            "{} records, {} headers, {} rejects",
-            s.records, s.headers, s.rejects
+        t(l, "status.since_start"),
+        &tf(
+            l,
+            "status.start_counts",
+            &[
+                &records(i64::try_from(s.records).unwrap_or(i64::MAX)),
+                &n(s.headers),
+                &n(s.rejects),
+            ],
         ),
     );
     h.push_str("</table>");
@@ -310,27 +456,27 @@ where
     if let Ok(d) = db {
         w!(
             h,
-            "<h2>Lines that could not be read</h2><p>{} in all (kept raw in the database).",
-            d.counts.rejects
+            "<h2>{}</h2><p>{}",
+            t(l, "status.rejects_h"),
+            tf(l, "status.rejects_total", &[&ni(d.counts.rejects)])
         );
         // The raw lines are what a bug report needs, whether or not any were rejected.
-        w!(
-            h,
-            " Download the lines for a bug report: <a href=\"/capture.log\">the last {} \
-             lines</a>, <a href=\"/capture.log?rejects=1\">the rejects only</a>, \
-             <a href=\"/capture.log?from={}\">today's lines</a> (they contain callers' phone \
-             numbers).",
-            crate::capture::DEFAULT_LAST,
-            ctx.today()
-        );
+        h.push_str(&tf(
+            l,
+            "status.capture_links",
+            &[&crate::capture::DEFAULT_LAST, &ctx.today()],
+        ));
         if d.rejects.is_empty() {
             h.push_str("</p>");
         } else {
             w!(
                 h,
-                " The {} latest:</p><div class=\"scroll\"><table><tr><th>Received</th>\
-                 <th>Reason</th><th>Line</th></tr>",
-                d.rejects.len()
+                "{}</p><div class=\"scroll\"><table><tr><th>{}</th>\
+                 <th>{}</th><th>{}</th></tr>",
+                tf(l, "status.latest_n", &[&d.rejects.len()]),
+                t(l, "status.received"),
+                t(l, "status.reason"),
+                t(l, "status.line")
             );
             for r in &d.rejects {
                 w!(
@@ -345,21 +491,26 @@ where
         }
     }
 
-    h.push_str("<h2>Box</h2><table class=\"kv\">");
+    w!(h, "<h2>{}</h2><table class=\"kv\">", t(l, "status.box"));
     let ring = &s.ring;
     kv(
         &mut h,
-        "Buffer",
-        &format!(
-            "{} of {} lines in use, high water {}",
-            ring.len, ring.capacity, ring.high_water
+        t(l, "status.buffer"),
+        &tf(
+            l,
+            "status.buffer_use",
+            &[
+                &n(ring.len as u64),
+                &n(ring.capacity as u64),
+                &n(ring.high_water as u64),
+            ],
         ),
     );
     kv(
         &mut h,
-        "Lines lost (buffer full)",
+        t(l, "status.lost_lines"),
         &if ring.overflow_lines > 0 {
-            format!("<span class=\"bad\">{}</span>", ring.overflow_lines)
+            format!("<span class=\"bad\">{}</span>", n(ring.overflow_lines))
         } else {
             "0".into()
         },
@@ -367,67 +518,78 @@ where
     let fc = &s.framer;
     kv(
         &mut h,
-        "Serial input",
-        &format!(
-            "{} bytes, {} lines; garbage bytes: {}; overlong lines cut: {}",
-            fc.bytes_in,
-            fc.lines,
-            fmt::share(fc.garbage_bytes, fc.bytes_in),
-            fc.overlong_lines
+        t(l, "status.serial_input"),
+        &tf(
+            l,
+            "status.serial_counts",
+            &[
+                &n(fc.bytes_in),
+                &n(fc.lines),
+                &fmt::share_in(l, fc.garbage_bytes, fc.bytes_in),
+                &n(fc.overlong_lines),
+            ],
         ),
     );
     let size = match db {
-        Ok(d) => format!(
-            "{}, last line #{}",
-            fmt::bytes(d.counts.size_bytes),
-            d.counts.last_seq
+        Ok(d) => tf(
+            l,
+            "status.db_size",
+            &[&fmt::bytes_in(l, d.counts.size_bytes), &d.counts.last_seq],
         ),
-        Err(_) => "unknown".into(),
+        Err(_) => t(l, "status.unknown").into(),
     };
     kv(
         &mut h,
-        "Database",
+        t(l, "status.database"),
         &format!("{} <small>{}</small>", size, escape(db_path)),
     );
     kv(
         &mut h,
-        "Last commit",
+        t(l, "status.last_commit"),
         &match s.last_commit_ms {
-            Some(t) => format!(
-                "{}; {} commits since start, line #{}",
-                ctx.time_ago(t),
-                s.commits,
-                s.committed_seq
+            Some(x) => tf(
+                l,
+                "status.commit_counts",
+                &[&ctx.time_ago(x), &n(s.commits), &s.committed_seq],
             ),
-            None => "none since start".into(),
+            None => t(l, "status.none_since_start").into(),
         },
     );
     if let Some(e) = &s.store_error {
         kv(
             &mut h,
-            "Storage error",
+            t(l, "status.storage_error"),
             &format!("<span class=\"bad\">{}</span>", escape(e)),
         );
     }
     kv(
         &mut h,
-        "Uptime",
-        &format!(
-            "{} <small>(started {})</small>",
-            human_duration(ctx.now_ms - s.started_ms),
-            ctx.time(s.started_ms)
+        t(l, "status.uptime"),
+        &tf(
+            l,
+            "status.started",
+            &[
+                &ctx.duration(ctx.now_ms - s.started_ms),
+                &ctx.time(s.started_ms),
+            ],
         ),
     );
-    kv(&mut h, "Version", &escape(&s.version));
-    kv(&mut h, "Box time", &ctx.time(ctx.now_ms));
+    kv(&mut h, t(l, "status.version"), &escape(&s.version));
+    kv(&mut h, t(l, "status.box_time"), &ctx.time(ctx.now_ms));
     h.push_str("</table>");
-    leds_section(&mut h, s.leds.as_ref());
+    leds_section(l, &mut h, s.leds.as_ref());
+    crate::alerts::page::section(&mut h, s.alerts.as_ref(), &|ms| ctx.time(ms));
 
     if let Ok(d) = db {
         if !d.events.is_empty() {
-            h.push_str(
-                "<h2>Latest events</h2><div class=\"scroll\"><table>\
-                 <tr><th>When</th><th>Event</th><th>Detail</th></tr>",
+            w!(
+                h,
+                "<h2>{}</h2><div class=\"scroll\"><table>\
+                 <tr><th>{}</th><th>{}</th><th>{}</th></tr>",
+                t(l, "status.events_h"),
+                t(l, "status.when"),
+                t(l, "status.event"),
+                t(l, "status.detail")
             );
             for (at, kind, detail) in &d.events {
                 w!(
@@ -441,41 +603,55 @@ where
             h.push_str("</table></div>");
         }
     }
-    page(&format!("smdrbox: {}", level_word(v.level)), "/", &h)
+    page(
+        ctx,
+        &tf(l, "status.title", &[&level_word(l, v.level)]),
+        "/",
+        &h,
+    )
 }
 
 /// What the LEDs show now, how they are driven, and the table of the case label with the
 /// rows shown now marked.
-fn leds_section(h: &mut String, shown: Option<&LedsShown>) {
-    h.push_str("<h2>Status LEDs</h2>");
+fn leds_section(l: Lang, h: &mut String, shown: Option<&LedsShown>) {
+    let led_word = |led: leds::Led| {
+        t(
+            l,
+            match led.as_str() {
+                "green" => "led.green",
+                "amber" => "led.amber",
+                _ => "led.red",
+            },
+        )
+    };
+    w!(h, "<h2>{}</h2>", t(l, "leds.h"));
     match shown {
         Some(s) => {
-            h.push_str("<p>Now: ");
-            for (i, l) in s.lights.iter().enumerate() {
+            w!(h, "<p>{}", t(l, "leds.now"));
+            for (i, x) in s.lights.iter().enumerate() {
                 w!(
                     h,
                     "{}<span class=\"led {}\"></span>{} {}",
                     if i > 0 { "; " } else { "" },
-                    l.led.as_str(),
-                    l.led.as_str(),
-                    escape(&l.pattern)
+                    x.led.as_str(),
+                    led_word(x.led),
+                    escape(&report_text(l, &x.pattern))
                 );
             }
             h.push_str(".<br><small>");
-            if s.lights.iter().all(|l| l.device.is_none()) {
-                w!(
-                    h,
-                    "No LEDs are driven ([leds] backend = \"{}\"); the table shows what they \
-                     would show.",
-                    escape(&s.backend)
-                );
+            if s.lights.iter().all(|x| x.device.is_none()) {
+                h.push_str(&tf(l, "leds.none_driven", &[&escape(&s.backend)]));
             } else {
-                w!(h, "Driven through {}:", escape(&s.backend));
-                for l in &s.lights {
-                    let device = l.device.as_deref().unwrap_or("not fitted");
-                    w!(h, " {} <code>{}</code>", l.led.as_str(), escape(device));
-                    if let Some(e) = &l.error {
-                        w!(h, " <span class=\"bad\">fails: {}</span>", escape(e));
+                h.push_str(&tf(l, "leds.driven", &[&escape(&s.backend)]));
+                for x in &s.lights {
+                    let device = x.device.as_deref().unwrap_or(t(l, "leds.not_fitted"));
+                    w!(h, " {} <code>{}</code>", led_word(x.led), escape(device));
+                    if let Some(e) = &x.error {
+                        w!(
+                            h,
+                            " <span class=\"bad\">{}</span>",
+                            tf(l, "leds.fails", &[&escape(e)])
+                        );
                     }
                     h.push(';');
                 }
@@ -484,84 +660,120 @@ fn leds_section(h: &mut String, shown: Option<&LedsShown>) {
             }
             h.push_str("</small></p>");
         }
-        None => h.push_str("<p>The LEDs are not driven by this process.</p>"),
+        None => w!(h, "<p>{}</p>", t(l, "leds.not_driven")),
     }
-    h.push_str(
-        "<div class=\"scroll\"><table><tr><th>LED</th><th>Pattern</th><th>Meaning</th></tr>",
+    w!(
+        h,
+        "<div class=\"scroll\"><table><tr><th>{}</th><th>{}</th><th>{}</th></tr>",
+        t(l, "leds.led"),
+        t(l, "leds.pattern"),
+        t(l, "leds.meaning")
     );
     for r in &leds::TABLE {
-        let lit = shown.is_some_and(|s| s.lights.iter().any(|l| l.state == Some(r.state)));
+        let lit = shown.is_some_and(|s| s.lights.iter().any(|x| x.state == Some(r.state)));
         w!(
             h,
             "<tr{}><td class=\"nw\"><span class=\"led {}\"></span>{}</td><td>{}</td><td>{}{}</td></tr>",
             if lit { " class=\"lit\"" } else { "" },
             r.led.as_str(),
-            r.led.as_str(),
-            escape(&r.pattern.words()),
-            escape(r.meaning),
-            if lit { " <small>(now)</small>" } else { "" }
+            led_word(r.led),
+            escape(&report_text(l, &r.pattern.words())),
+            escape(&report_text(l, r.meaning)),
+            if lit {
+                format!(" <small>({})</small>", t(l, "leds.now_mark"))
+            } else {
+                String::new()
+            }
         );
     }
-    h.push_str(
-        "</table></div><p><small>Amber and red off: all well. All off: no power, or not \
-         started (see <code>journalctl -u smdrbox</code>).</small></p>",
+    w!(
+        h,
+        "</table></div><p><small>{}</small></p>",
+        t(l, "leds.footer")
     );
 }
 
-/// The time column's heading, and whether each cell must say end/start itself (only when
+/// The time column's heading key, and whether each cell must say end/start itself (only when
 /// the rows disagree, e.g. after a dialect change).
 fn time_heading(calls: &[CallRow]) -> (&'static str, bool) {
     let all = |what: &str| calls.iter().all(|c| c.time_is == what);
     if all("end") {
-        ("Ended", false)
+        ("calls.ended", false)
     } else if all("start") {
-        ("Started", false)
+        ("calls.started", false)
     } else {
-        ("Time", true)
+        ("calls.time", true)
+    }
+}
+
+/// The PBX's `YYYY-MM-DD` date in the page's language (anything else as printed).
+fn call_date(l: Lang, d: &str) -> String {
+    match NaiveDate::parse_from_str(d, "%Y-%m-%d") {
+        Ok(date) if d.len() == 10 => i18n::date(l, date),
+        _ => escape(d),
     }
 }
 
 /// The latest calls, newest first, for a quick look (the CSV is for everything else).
-pub fn calls_page<Tz: TimeZone>(ctx: &Ctx<Tz>, calls: &Result<Vec<CallRow>, String>) -> String
+/// The latest calls; `book` names and tags the outside numbers it knows (an empty book adds
+/// nothing).
+pub fn calls_page<Tz: TimeZone>(
+    ctx: &Ctx<Tz>,
+    calls: &Result<Vec<CallRow>, String>,
+    book: &crate::phonebook::Book,
+) -> String
 where
     Tz::Offset: Display,
 {
+    let l = ctx.lang;
+    let title = t(l, "calls.title");
     let mut h = String::with_capacity(32 * 1024);
     let [this, prev] = month_periods(ctx.today());
     w!(
         h,
-        "<h1>Latest calls</h1><p>Download as CSV: <a href=\"{}\">this month</a> \
-         &middot; <a href=\"{}\">last month</a></p>",
-        export_href(this.0, this.1),
-        export_href(prev.0, prev.1)
+        "<h1>{}</h1><p>{}</p>",
+        t(l, "calls.h1"),
+        tf(
+            l,
+            "calls.download",
+            &[&export_href(this.0, this.1), &export_href(prev.0, prev.1)]
+        )
     );
     let calls = match calls {
         Ok(c) => c,
         Err(e) => {
             w!(
                 h,
-                "<p class=\"bad\">The database cannot be read: {}</p>",
-                escape(e)
+                "<p class=\"bad\">{}</p>",
+                tf(l, "calls.db_error", &[&escape(e)])
             );
-            return page("smdrbox: calls", "/calls", &h);
+            return page(ctx, title, "/calls", &h);
         }
     };
     if calls.is_empty() {
-        h.push_str("<p>No calls stored yet.</p>");
-        return page("smdrbox: calls", "/calls", &h);
+        w!(h, "<p>{}</p>", t(l, "calls.none"));
+        return page(ctx, title, "/calls", &h);
     }
     let (time_head, per_cell) = time_heading(calls);
     w!(
         h,
-        "<p><small>The {} most recent call records, newest first. Date and time as printed by \
-         the PBX.</small></p><div class=\"scroll\"><table class=\"calls\"><tr><th>{time_head}</th>\
-         <th>Dir.</th><th>Number / name</th><th>Ext.</th><th>Outcome</th>\
-         <th class=\"r\">Talk</th><th class=\"r\">Ring</th><th>Line</th><th class=\"r\">Cost</th>\
+        "<p><small>{}</small></p><div class=\"scroll\"><table class=\"calls\"><tr><th>{}</th>\
+         <th>{}</th><th>{}</th><th>{}</th><th>{}</th>\
+         <th class=\"r\">{}</th><th class=\"r\">{}</th><th>{}</th><th class=\"r\">{}</th>\
          </tr>",
-        calls.len()
+        tf(l, "calls.intro", &[&calls.len()]),
+        t(l, time_head),
+        t(l, "calls.dir"),
+        t(l, "calls.who"),
+        t(l, "calls.ext"),
+        t(l, "calls.outcome"),
+        t(l, "calls.talk"),
+        t(l, "calls.ring"),
+        t(l, "calls.line"),
+        t(l, "calls.cost")
     );
     for c in calls {
-        let (outcome, alert) = fmt::outcome(c.unanswered, c.transferred, c.forwarded);
+        let (outcome, alert) = fmt::outcome_in(l, c.unanswered, c.transferred, c.forwarded);
         let mut who = escape(&c.number);
         if let Some(name) = c.caller_name.as_deref().filter(|n| !n.is_empty()) {
             if !who.is_empty() {
@@ -569,15 +781,39 @@ where
             }
             w!(who, "<small>{}</small>", escape(name));
         }
+        if !book.is_empty() {
+            let (name, tag) = book.name_tag(Some(&c.number));
+            if name.is_some() || tag.is_some() {
+                who.push_str("<br><span class=\"pb\">");
+                if let Some(n) = name {
+                    w!(who, "<b>{}</b>", escape(n));
+                }
+                if let Some(tg) = tag {
+                    w!(
+                        who,
+                        "{}<small class=\"tag\" data-tag=\"{}\">{}</small>",
+                        if name.is_some() { " " } else { "" },
+                        tg.key(),
+                        super::phonebook::tag_label(l, Some(tg))
+                    );
+                }
+                who.push_str("</span>");
+            }
+        }
         if who.is_empty() && c.direction == "incoming" {
-            who.push_str("<span class=\"muted\">no caller ID</span>");
+            w!(who, "<span class=\"muted\">{}</span>", t(l, "calls.no_cli"));
         }
         // Date and time in one narrow cell, so number and outcome fit on a phone screen.
-        let mut when = escape(c.call_date.as_deref().unwrap_or(""));
-        if let Some(t) = &c.call_time {
-            w!(when, "<br>{}", escape(t));
+        let mut when = call_date(l, c.call_date.as_deref().unwrap_or(""));
+        if let Some(x) = &c.call_time {
+            w!(when, "<br>{}", escape(x));
             if per_cell {
-                w!(when, " <small>{}</small>", escape(&c.time_is));
+                let is = match c.time_is.as_str() {
+                    "end" => t(l, "calls.end").to_string(),
+                    "start" => t(l, "calls.start").to_string(),
+                    other => escape(other),
+                };
+                w!(when, " <small>{is}</small>");
             }
         }
         let cost = match (&c.cost, &c.currency) {
@@ -592,48 +828,46 @@ where
              <td>{}</td><td class=\"r nw\">{}</td></tr>",
             if alert { " class=\"na\"" } else { "" },
             when,
-            fmt::direction(&c.direction),
+            fmt::direction_in(l, &c.direction),
             who,
             escape(&c.extension),
             outcome,
             c.duration_secs.map(fmt::mss).unwrap_or_default(),
-            c.ring_secs.map(|s| format!("{s} s")).unwrap_or_default(),
+            c.ring_secs
+                .map(|s| tf(l, "calls.ring_secs", &[&s]))
+                .unwrap_or_default(),
             escape(c.trunk.as_deref().unwrap_or("")),
             cost
         );
     }
     h.push_str("</table></div>");
-    page("smdrbox: calls", "/calls", &h)
+    page(ctx, title, "/calls", &h)
 }
 
 /// The dialect, and with `dialect = "auto"` what was recognised and how surely.
-fn dialect_line(s: &Snapshot) -> String {
+fn dialect_line(l: Lang, s: &Snapshot) -> String {
     let Some(d) = &s.detection else {
         return escape(&s.dialect);
     };
     match (d.chosen, d.leader) {
-        (Some(name), _) => format!(
-            "{} &nbsp; recognised automatically: {}% of the last {} lines read as {}{}",
-            escape(name),
-            d.confidence_pct,
-            d.lines_seen.min(crate::core::dialect::detect::WINDOW as u64),
-            escape(name),
-            if d.switches > 0 {
-                format!(" (changed {} times: PBX replaced?)", d.switches)
-            } else {
-                String::new()
-            }
+        (Some(name), _) => tf(
+            l,
+            "dialect.recognised",
+            &[
+                &escape(name),
+                &d.confidence_pct,
+                &d.lines_seen
+                    .min(crate::core::dialect::detect::WINDOW as u64),
+                &escape(name),
+                &if d.switches > 0 {
+                    tf(l, "dialect.changed", &[&d.switches])
+                } else {
+                    String::new()
+                },
+            ],
         ),
-        (None, Some((name, n))) => format!(
-            "auto: not recognised yet after {} lines (closest: {}, {} records); lines are kept and read again once recognised",
-            d.lines_seen,
-            escape(name),
-            n
-        ),
-        (None, None) => format!(
-            "auto: not recognised yet ({} lines seen); lines are kept and read again once recognised",
-            d.lines_seen
-        ),
+        (None, Some((name, n))) => tf(l, "dialect.closest", &[&d.lines_seen, &escape(name), &n]),
+        (None, None) => tf(l, "dialect.none", &[&d.lines_seen]),
     }
 }
 
@@ -733,7 +967,7 @@ mod tests {
                 ),
             ],
         };
-        leds_section(&mut h, Some(&shown));
+        leds_section(Lang::En, &mut h, Some(&shown));
         assert!(
             h.contains("Now: <span class=\"led green\"></span>green blinks 2 times a second; "),
             "{h}"
@@ -770,7 +1004,7 @@ mod tests {
             backend: "none".into(),
             lights: vec![Light::new(Led::Green, Some(State::Waiting), None, None)],
         };
-        leds_section(&mut h, Some(&none));
+        leds_section(Lang::En, &mut h, Some(&none));
         assert!(
             h.contains("No LEDs are driven ([leds] backend = \"none\")"),
             "{h}"
@@ -778,25 +1012,140 @@ mod tests {
         assert_eq!(h.matches("class=\"lit\"").count(), 1);
 
         let mut h = String::new();
-        leds_section(&mut h, None);
+        leds_section(Lang::En, &mut h, None);
         assert!(h.contains("not driven by this process"), "{h}");
         assert!(!h.contains("class=\"lit\""), "{h}");
     }
 
     #[test]
+    fn shell_has_the_language_switch_and_the_user() {
+        let mut ctx = Ctx::new(0, FixedOffset::east_opt(0).unwrap()).with_lang(
+            Lang::Ru,
+            "/reports/lost?from=2024-05-01&lang=uk&to=2024-05-31",
+        );
+        assert_eq!(ctx.here, "/reports/lost?from=2024-05-01&to=2024-05-31");
+        let html = shell(&ctx, "t", "/reports", "<p>body</p>", false);
+        assert!(
+            html.starts_with("<!doctype html>\n<html lang=\"ru\">"),
+            "{html}"
+        );
+        assert!(html.contains("<b>Отчёты</b>"), "{html}");
+        assert!(html.contains(
+            "<a href=\"/reports/lost?from=2024-05-01&amp;to=2024-05-31&amp;lang=uk\" lang=\"uk\""
+        ));
+        assert!(
+            html.contains("<b lang=\"ru\" title=\"Русский\">RU</b>"),
+            "{html}"
+        );
+        assert!(!html.contains("/logout"), "no user, no log-out button");
+        ctx.user = Some(PageUser {
+            name: "<anna>".into(),
+            admin: false,
+            csrf: "tok\"en".into(),
+        });
+        let html = shell(&ctx, "t", "/", "", true);
+        assert!(
+            html.contains(
+                "<a href=\"/phonebook\">Справочник</a><a href=\"/settings\">Настройки</a>"
+            ),
+            "the nav: {html}"
+        );
+        assert!(
+            html.contains(
+                "<span class=\"who\" title=\"&lt;anna&gt;\">&lt;anna&gt;</span> \
+                 <a href=\"/account\">Учётная запись</a>"
+            ),
+            "{html}"
+        );
+        assert!(
+            html.contains(
+                "<form method=\"post\" action=\"/logout\"><input type=\"hidden\" name=\"csrf\" \
+             value=\"tok&quot;en\"><button type=\"submit\">Выйти</button></form>"
+            ),
+            "{html}"
+        );
+        // A page without a query gets `?lang=`.
+        let ctx = Ctx::new(0, chrono::Utc).with_lang(Lang::En, "/calls?lang=ru");
+        assert!(shell(&ctx, "t", "/calls", "", false).contains("href=\"/calls?lang=uk\""));
+    }
+
+    #[test]
+    fn status_page_in_ukrainian() {
+        let ctx =
+            Ctx::new(1_714_557_600_000, FixedOffset::east_opt(0).unwrap()).with_lang(Lang::Uk, "/");
+        let s = Snapshot {
+            link: LinkState::Up,
+            started_ms: 1_714_557_600_000 - 3_725_000,
+            records: 21,
+            ..Snapshot::default()
+        };
+        let v = crate::core::health::judge(&s, ctx.now_ms);
+        let html = status_page(&ctx, &s, &v, &Err("gone".into()), "/x.db");
+        assert!(html.contains("<h1>Стан smdrbox</h1>"), "{html}");
+        assert!(html.contains("21 запис,"), "{html}");
+        assert!(html.contains("1\u{a0}год 02\u{a0}хв"), "uptime: {html}");
+        assert!(html.contains("недоступна: gone"), "{html}");
+        assert!(html.contains("01.05.2024 08:57:55"), "started: {html}");
+    }
+
+    #[test]
     fn calls_table() {
-        assert_eq!(time_heading(&[call("end"), call("end")]), ("Ended", false));
-        assert_eq!(time_heading(&[call("start")]), ("Started", false));
-        assert_eq!(time_heading(&[call("end"), call("start")]), ("Time", true));
+        assert_eq!(
+            time_heading(&[call("end"), call("end")]),
+            ("calls.ended", false)
+        );
+        assert_eq!(time_heading(&[call("start")]), ("calls.started", false));
+        assert_eq!(
+            time_heading(&[call("end"), call("start")]),
+            ("calls.time", true)
+        );
         let ctx = Ctx::new(1_714_557_600_000, FixedOffset::east_opt(0).unwrap());
-        let html = calls_page(&ctx, &Ok(vec![call("end")]));
+        let html = calls_page(
+            &ctx,
+            &Ok(vec![call("end")]),
+            &crate::phonebook::Book::new(vec![]),
+        );
         assert!(
             html.contains("<small>&lt;b&gt;Eve&lt;/b&gt;</small>"),
             "{html}"
         );
         assert!(html.contains("<td class=\"r\">1:05</td>"), "{html}");
         assert!(html.contains("/export.csv?from=2024-05-01&amp;to=2024-05-01"));
-        let html = calls_page(&ctx, &Err("disk <gone>".into()));
+        let html = calls_page(
+            &ctx,
+            &Err("disk <gone>".into()),
+            &crate::phonebook::Book::new(vec![]),
+        );
         assert!(html.contains("cannot be read: disk &lt;gone&gt;"));
+    }
+
+    #[test]
+    fn calls_show_the_phonebook_name_and_tag_in_the_language() {
+        use crate::phonebook::{Book, Entry, Tag};
+        let ctx = Ctx::new(1_714_557_600_000, FixedOffset::east_opt(0).unwrap())
+            .with_lang(Lang::Uk, "/calls");
+        let mut known = call("end");
+        known.number = "+49 30 1234567".into();
+        let mut stranger = call("end");
+        stranger.number = "0999".into();
+        let book = Book::new(vec![Entry {
+            number: "030 1234567".into(),
+            name: "Acme <GmbH>".into(),
+            tag: Some(Tag::Customer),
+            note: String::new(),
+        }]);
+        let html = calls_page(&ctx, &Ok(vec![known.clone(), stranger.clone()]), &book);
+        assert!(
+            html.contains("<b>Acme &lt;GmbH&gt;</b> <small class=\"tag\" data-tag=\"customer\">клієнт</small>"),
+            "{html}"
+        );
+        assert_eq!(
+            html.matches("class=\"pb\"").count(),
+            1,
+            "only the known number: {html}"
+        );
+        // An empty book adds nothing.
+        let html = calls_page(&ctx, &Ok(vec![known, stranger]), &Book::new(vec![]));
+        assert!(!html.contains("class=\"pb\""), "{html}");
     }
 }

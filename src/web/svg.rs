@@ -2,6 +2,7 @@
 //! readable on a phone (the SVG scales to the page width).
 
 use crate::core::analytics::{Chart, Series};
+use crate::i18n::{self, Lang};
 use std::fmt::Write;
 
 const W: f64 = 720.0;
@@ -35,32 +36,61 @@ fn nice_max(max: f64) -> f64 {
         .unwrap_or(10.0 * mag)
 }
 
-fn num(v: f64) -> String {
+fn num(l: Lang, v: f64) -> String {
     if (v - v.round()).abs() < 1e-9 {
-        format!("{}", v.round() as i64)
+        i18n::int(l, v.round() as i64)
     } else {
-        format!("{v:.1}")
+        i18n::dec(l, v, 1)
     }
 }
 
+/// The chart in English, as the core wrote it.
 pub fn chart(c: &Chart) -> String {
+    chart_in(Lang::En, c)
+}
+
+/// The chart with its title, labels and legend in `l` (numbers too: `2,5`).
+pub fn chart_in(l: Lang, c: &Chart) -> String {
+    let labels_in = |v: &[String]| -> Vec<String> {
+        v.iter()
+            .map(|x| i18n::chart_label(l, x).into_owned())
+            .collect()
+    };
     match c {
         Chart::Bars {
             title,
             labels,
             series,
-        } => xy(title, labels, series, true),
+        } => xy(
+            l,
+            &i18n::report_text(l, title),
+            &labels_in(labels),
+            series,
+            true,
+        ),
         Chart::Lines {
             title,
             labels,
             series,
-        } => xy(title, labels, series, false),
+        } => xy(
+            l,
+            &i18n::report_text(l, title),
+            &labels_in(labels),
+            series,
+            false,
+        ),
         Chart::Heatmap {
             title,
             rows,
             columns,
             values,
-        } => heatmap(title, rows, columns, values),
+        } => heatmap(
+            l,
+            &i18n::report_text(l, title),
+            &labels_in(rows),
+            &labels_in(columns),
+            values,
+        ),
     }
 }
 
@@ -76,7 +106,7 @@ fn open(out: &mut String, title: &str, height: f64) {
 }
 
 /// Bars (grouped per label) or lines, with a y axis, label ticks and a legend.
-fn xy(title: &str, labels: &[String], series: &[Series], bars: bool) -> String {
+fn xy(l: Lang, title: &str, labels: &[String], series: &[Series], bars: bool) -> String {
     let mut out = String::new();
     open(&mut out, title, H);
     let max = series
@@ -96,7 +126,7 @@ fn xy(title: &str, labels: &[String], series: &[Series], bars: bool) -> String {
             yy = y(v),
             tx = x0 - 4.0,
             ty = y(v) + 4.0,
-            v = num(v)
+            v = num(l, v)
         );
     }
     let n = labels.len().max(1) as f64;
@@ -131,7 +161,7 @@ fn xy(title: &str, labels: &[String], series: &[Series], bars: bool) -> String {
                     y(*v),
                     y0 - y(*v),
                     esc(&labels[i]),
-                    num(*v)
+                    num(l, *v)
                 );
             }
         } else {
@@ -154,7 +184,7 @@ fn xy(title: &str, labels: &[String], series: &[Series], bars: bool) -> String {
             out,
             "<rect x=\"{lx}\" y=\"{ly}\" width=\"10\" height=\"10\" fill=\"{colour}\"/>\
              <text x=\"{tx}\" y=\"{ty}\">{}</text>",
-            esc(&s.name),
+            esc(&i18n::report_text(l, &s.name)),
             ly = H - 18.0,
             tx = lx + 14.0,
             ty = H - 9.0
@@ -165,7 +195,13 @@ fn xy(title: &str, labels: &[String], series: &[Series], bars: bool) -> String {
 }
 
 /// Rows by columns of coloured cells, darker for more; the value in each cell's tooltip.
-fn heatmap(title: &str, rows: &[String], columns: &[String], values: &[Vec<f64>]) -> String {
+fn heatmap(
+    l: Lang,
+    title: &str,
+    rows: &[String],
+    columns: &[String],
+    values: &[Vec<f64>],
+) -> String {
     let mut out = String::new();
     let cell_h = 22.0;
     let height = TOP + 20.0 + cell_h * rows.len() as f64 + 10.0;
@@ -212,7 +248,7 @@ fn heatmap(title: &str, rows: &[String], columns: &[String], values: &[Vec<f64>]
                 cell_h - 1.0,
                 esc(r),
                 esc(column),
-                num(v)
+                num(l, v)
             );
         }
     }
@@ -277,5 +313,36 @@ mod tests {
             }],
         });
         assert!(svg.contains("<polyline"));
+    }
+
+    #[test]
+    fn charts_in_russian_and_ukrainian() {
+        let c = Chart::Bars {
+            title: "Answered and lost calls per day".into(),
+            labels: vec!["Mon 23 Nov".into(), "Tue 24 Nov".into()],
+            series: vec![
+                Series {
+                    name: "Answered".into(),
+                    values: vec![1.5, 2.0],
+                },
+                Series {
+                    name: "Lost".into(),
+                    values: vec![0.0, 1.0],
+                },
+            ],
+        };
+        let ru = chart_in(Lang::Ru, &c);
+        assert!(ru.contains("Принятые и пропущенные звонки по дням"), "{ru}");
+        assert!(ru.contains(">Пн 23 нояб.</text>"), "{ru}");
+        assert!(ru.contains(">Пропущенные</text>"), "{ru}");
+        assert!(ru.contains(": 1,5</title>"), "{ru}");
+        let uk = chart_in(Lang::Uk, &c);
+        assert!(
+            uk.contains("Прийняті та пропущені дзвінки за днями"),
+            "{uk}"
+        );
+        assert!(uk.contains(">Вт 24 лист.</text>"), "{uk}");
+        assert_eq!(chart(&c), chart_in(Lang::En, &c));
+        assert!(chart(&c).contains(">Mon 23 Nov</text>"));
     }
 }

@@ -110,7 +110,7 @@ impl TestBox {
         let db = dir.path().join("data/smdrbox.db");
         let config = dir.path().join("smdrbox.toml");
         let mut text = format!(
-            "[source]\npath = \"{}\"\nbaud = 9600\n\n[store]\npath = \"{}\"\n{store}\n[web]\nlisten = \"127.0.0.1:0\"\n",
+            "[source]\npath = \"{}\"\nbaud = 9600\n\n[store]\npath = \"{}\"\n{store}\n[web]\nlisten = \"127.0.0.1:0\"\nadmin_password_hash = \"{ADMIN_HASH}\"\n",
             link.display(),
             db.display()
         );
@@ -266,21 +266,230 @@ pub fn wait_until(limit: Duration, what: &str, mut f: impl FnMut() -> bool) {
     }
 }
 
-/// A plain HTTP/1.0 GET over loopback: (status code, body).
-pub fn http_get(addr: &str, path: &str) -> (u16, String) {
+/// The password of the test boxes' admin (user `admin`, from `[web] admin_password_hash`).
+pub const ADMIN_PASSWORD: &str = "test admin password";
+/// Its argon2id hash (`echo "test admin password" | smdrbox password-hash`), written into
+/// every [`TestBox`]'s configuration.
+pub const ADMIN_HASH: &str =
+    "$argon2id$v=19$m=19456,t=2,p=1$dZmugLu+Iio0QKE0vHCp5A$yLAQrm3BvBkjdXvLI6D6zDx2doDQ2Gaz+jBae4t8jrM";
+
+/// The `Authorization` header value of HTTP Basic auth as `user` with `password`.
+pub fn basic_auth(user: &str, password: &str) -> String {
+    const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let raw = format!("{user}:{password}").into_bytes();
+    let mut out = String::from("Basic ");
+    for c in raw.chunks(3) {
+        let n = (c[0] as u32) << 16
+            | (*c.get(1).unwrap_or(&0) as u32) << 8
+            | *c.get(2).unwrap_or(&0) as u32;
+        for i in 0..4 {
+            if i <= c.len() {
+                out.push(B64[(n >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+/// One HTTP answer: status, head (status line and headers), body bytes.
+#[derive(Debug, Clone)]
+pub struct HttpReply {
+    pub code: u16,
+    pub head: String,
+    pub body: Vec<u8>,
+}
+
+impl HttpReply {
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    /// The first header called `name` (any case).
+    pub fn header<'a>(&'a self, name: &'a str) -> Option<&'a str> {
+        self.headers(name).next()
+    }
+
+    /// Every header called `name` (any case), e.g. each `Set-Cookie`.
+    pub fn headers<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.head.lines().skip(1).filter_map(move |l| {
+            let (k, v) = l.split_once(':')?;
+            k.trim().eq_ignore_ascii_case(name).then_some(v.trim())
+        })
+    }
+}
+
+/// Send `head_lines` (request line and headers, without the blank line) and `body`; HTTP/1.0,
+/// so the server closes the connection after its answer.
+pub fn http_raw(addr: &str, head_lines: &str, body: &[u8]) -> HttpReply {
     let mut s = std::net::TcpStream::connect(addr).expect("connect to web");
     s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
-    write!(s, "GET {path} HTTP/1.0\r\nHost: {addr}\r\n\r\n").unwrap();
+    let mut req = format!("{head_lines}\r\nHost: {addr}\r\n");
+    if !body.is_empty() {
+        req.push_str(&format!("Content-Length: {}\r\n", body.len()));
+    }
+    req.push_str("\r\n");
+    let mut bytes = req.into_bytes();
+    bytes.extend_from_slice(body);
+    s.write_all(&bytes).unwrap();
     let mut raw = Vec::new();
     s.read_to_end(&mut raw).unwrap();
-    let text = String::from_utf8_lossy(&raw).into_owned();
-    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let end = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .unwrap_or(raw.len());
+    let head = String::from_utf8_lossy(&raw[..end]).into_owned();
     let code = head
         .split_whitespace()
         .nth(1)
         .and_then(|c| c.parse().ok())
         .unwrap_or(0);
-    (code, body.to_string())
+    let body = raw.get(end + 4..).unwrap_or_default().to_vec();
+    HttpReply { code, head, body }
+}
+
+/// A plain HTTP/1.0 GET over loopback as the test boxes' admin (HTTP Basic auth): (status
+/// code, body).
+pub fn http_get(addr: &str, path: &str) -> (u16, String) {
+    let r = http_get_as(addr, path, &basic_auth("admin", ADMIN_PASSWORD));
+    (r.code, r.text())
+}
+
+/// GET with `authorization` as the `Authorization` header.
+pub fn http_get_as(addr: &str, path: &str, authorization: &str) -> HttpReply {
+    http_raw(
+        addr,
+        &format!("GET {path} HTTP/1.0\r\nAuthorization: {authorization}"),
+        b"",
+    )
+}
+
+/// A GET without credentials.
+pub fn http_get_anon(addr: &str, path: &str) -> (u16, String) {
+    let r = http_raw(addr, &format!("GET {path} HTTP/1.0"), b"");
+    (r.code, r.text())
+}
+
+/// POST an urlencoded `body` with `cookie` (a `Cookie:` header value; "" for none).
+pub fn http_post(addr: &str, path: &str, body: &str, cookie: &str) -> HttpReply {
+    let mut head =
+        format!("POST {path} HTTP/1.0\r\nContent-Type: application/x-www-form-urlencoded");
+    if !cookie.is_empty() {
+        head.push_str(&format!("\r\nCookie: {cookie}"));
+    }
+    http_raw(addr, &head, body.as_bytes())
+}
+
+/// A tiny browser for form flows: keeps the cookies the server sets, sends them back.
+#[derive(Debug, Clone)]
+pub struct Browser {
+    pub addr: String,
+    pub cookies: Vec<(String, String)>,
+}
+
+impl Browser {
+    pub fn new(addr: &str) -> Browser {
+        Browser {
+            addr: addr.to_string(),
+            cookies: Vec::new(),
+        }
+    }
+
+    /// A browser logged in as `user` through the login form; panics if the login fails.
+    pub fn logged_in(addr: &str, user: &str, password: &str) -> Browser {
+        let mut b = Browser::new(addr);
+        let r = b.log_in(user, password);
+        assert_eq!(r.code, 303, "login as {user}: {}", r.text());
+        assert!(b.cookie("smdrbox_session").is_some(), "no session cookie");
+        b
+    }
+
+    /// Open the login page and send its form.
+    pub fn log_in(&mut self, user: &str, password: &str) -> HttpReply {
+        let page = self.get("/login");
+        let form = hidden(&page.text(), "form").expect("login form token");
+        self.post(
+            "/login",
+            &format!(
+                "form={}&next=%2F&user={}&password={}",
+                form,
+                urlencode(user),
+                urlencode(password)
+            ),
+        )
+    }
+
+    pub fn cookie_header(&self) -> String {
+        self.cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    pub fn cookie(&self, name: &str) -> Option<&str> {
+        self.cookies
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    fn keep(&mut self, r: &HttpReply) {
+        for c in r.headers("set-cookie") {
+            let pair = c.split(';').next().unwrap_or_default();
+            let Some((k, v)) = pair.split_once('=') else {
+                continue;
+            };
+            self.cookies.retain(|(n, _)| n != k);
+            if !v.is_empty() && !c.contains("Max-Age=0") {
+                self.cookies.push((k.to_string(), v.to_string()));
+            }
+        }
+    }
+
+    pub fn get(&mut self, path: &str) -> HttpReply {
+        let mut head = format!("GET {path} HTTP/1.0");
+        if !self.cookies.is_empty() {
+            head.push_str(&format!("\r\nCookie: {}", self.cookie_header()));
+        }
+        let r = http_raw(&self.addr, &head, b"");
+        self.keep(&r);
+        r
+    }
+
+    pub fn post(&mut self, path: &str, body: &str) -> HttpReply {
+        let r = http_post(&self.addr, path, body, &self.cookie_header());
+        self.keep(&r);
+        r
+    }
+
+    /// The session's CSRF token, read from the account page's forms.
+    pub fn csrf(&mut self) -> String {
+        let page = self.get("/account");
+        assert_eq!(page.code, 200, "{}", page.text());
+        hidden(&page.text(), "csrf").expect("csrf field on /account")
+    }
+}
+
+/// The value of the hidden input `name` in `html` (as the pages write it: name then value).
+pub fn hidden(html: &str, name: &str) -> Option<String> {
+    let at = html.find(&format!("name=\"{name}\" value=\""))?;
+    let rest = &html[at + name.len() + 15..];
+    Some(rest[..rest.find('"')?].to_string())
+}
+
+/// Percent-encode `s` for a form or query value.
+pub fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
 }
 
 /// A Pattern B outgoing call line, unique per `i`, so that order and loss are visible.

@@ -152,7 +152,8 @@ pub fn report(calls: &[Call], opts: &ReportOptions) -> Report {
             By::All if *dir == 0 => "All answered incoming".to_string(),
             By::All => "All connected outgoing".to_string(),
             By::Extension => opts.extension_label(name),
-            By::Line | By::Ddi => opts.line_label(name),
+            By::Line => opts.line_label(name),
+            By::Ddi => opts.ddi_label(name),
         };
         if *by == By::Extension && *dir == 0 {
             labels.push(label.clone());

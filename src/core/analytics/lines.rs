@@ -145,6 +145,10 @@ pub fn report(calls: &[Call], opts: &ReportOptions) -> Report {
 
     let mut rows: BTreeMap<Channel, Tally> = BTreeMap::new();
     let mut all = Tally::default();
+    // The incoming calls that began within working hours (all of them without hours): the
+    // lost share and service level count these.
+    let mut rows_inside: BTreeMap<Channel, Tally> = BTreeMap::new();
+    let mut all_inside = Tally::default();
     for c in super::in_period(calls, opts) {
         match c.direction {
             Direction::Incoming => {
@@ -154,10 +158,20 @@ pub fn report(calls: &[Call], opts: &ReportOptions) -> Report {
                     .filter(|n| first_seen.get(n) == Some(&key(c)));
                 let mut channels = vec![line_channel(c.trunk.as_deref())];
                 channels.extend(c.ddi.clone().map(Channel::Ddi));
+                let inside = opts.in_hours(c.start);
                 for ch in channels {
+                    if inside {
+                        rows_inside
+                            .entry(ch.clone())
+                            .or_default()
+                            .add_incoming(c, opts);
+                    }
                     let t = rows.entry(ch).or_default();
                     t.add_incoming(c, opts);
                     t.first_time.extend(first.map(str::to_string));
+                }
+                if inside {
+                    all_inside.add_incoming(c, opts);
                 }
                 all.add_incoming(c, opts);
                 all.first_time.extend(first.map(str::to_string));
@@ -189,11 +203,13 @@ pub fn report(calls: &[Call], opts: &ReportOptions) -> Report {
     let mut table_rows = Vec::new();
     let mut labels = Vec::new();
     let (mut answered, mut lost) = (Vec::new(), Vec::new());
+    let no_calls = Tally::default();
     for (ch, t) in &rows {
+        let ti = rows_inside.get(ch).unwrap_or(&no_calls);
         let (label, kind) = match ch {
             Channel::Line(Some((_, trunk))) => (opts.line_label(trunk), "line"),
             Channel::Line(None) => ("no line printed".to_string(), "line"),
-            Channel::Ddi(d) => (opts.line_label(d), "DDI"),
+            Channel::Ddi(d) => (opts.ddi_label(d), "DDI"),
         };
         labels.push(match ch {
             Channel::Ddi(_) => format!("DDI {label}"),
@@ -202,14 +218,14 @@ pub fn report(calls: &[Call], opts: &ReportOptions) -> Report {
         answered.push(t.answered as f64);
         lost.push(t.lost as f64);
         let first_time = t.first_time.len() as i64;
-        table_rows.push(vec![
+        let mut row = vec![
             Cell::Text(label),
             Cell::Text(kind.to_string()),
             Cell::Int(t.incoming as i64),
             Cell::Int(t.answered as i64),
             Cell::Int(t.lost as i64),
-            pct(t.lost_share(v)),
-            pct(t.service_level(v)),
+            pct(ti.lost_share(v)),
+            pct(ti.service_level(v)),
             Cell::Int(t.callers.len() as i64),
             Cell::Int(first_time),
             Cell::Int(t.callers.len() as i64 - first_time),
@@ -218,7 +234,11 @@ pub fn report(calls: &[Call], opts: &ReportOptions) -> Report {
                 Channel::Line(_) => Cell::Int(t.outgoing as i64),
                 Channel::Ddi(_) => Cell::Empty,
             },
-        ]);
+        ];
+        if opts.has_hours() {
+            row.push(Cell::Int((t.lost - ti.lost) as i64));
+        }
+        table_rows.push(row);
     }
 
     let lines_used = rows
@@ -232,7 +252,12 @@ pub fn report(calls: &[Call], opts: &ReportOptions) -> Report {
     let since = loaded_from.map_or("the first loaded call".to_string(), |t| {
         t.format("%Y-%m-%d").to_string()
     });
-    let figures = vec![
+    let in_hours = if opts.has_hours() {
+        ", calls within working hours"
+    } else {
+        ""
+    };
+    let mut figures = vec![
         Figure {
             key: "incoming",
             label: "Incoming calls".into(),
@@ -254,14 +279,14 @@ pub fn report(calls: &[Call], opts: &ReportOptions) -> Report {
         Figure {
             key: "lost_share",
             label: "Lost, share".into(),
-            value: pct(all.lost_share(v)),
-            note: Some(lost_label.clone()),
+            value: pct(all_inside.lost_share(v)),
+            note: Some(format!("{lost_label}{in_hours}")),
         },
         Figure {
             key: "service_level",
             label: "Service level".into(),
-            value: pct(all.service_level(v)),
-            note: Some(sl_label.clone()),
+            value: pct(all_inside.service_level(v)),
+            note: Some(format!("{sl_label}{in_hours}")),
         },
         Figure {
             key: "distinct_callers",
@@ -291,6 +316,24 @@ pub fn report(calls: &[Call], opts: &ReportOptions) -> Report {
         },
     ];
 
+    if let Some(hours) = &opts.working_hours {
+        let at = figures
+            .iter()
+            .position(|f| f.key == "lost")
+            .map_or(figures.len(), |i| i + 1);
+        figures.insert(
+            at,
+            Figure {
+                key: "lost_outside_hours",
+                label: "Lost outside working hours".into(),
+                value: Cell::Int((all.lost - all_inside.lost) as i64),
+                note: Some(format!(
+                    "began outside working hours ({}): not in the lost share or service level",
+                    hours.describe()
+                )),
+            },
+        );
+    }
     let mut notes = vec![
         format!("Service level: {sl_label}. Lost share: {lost_label}."),
         format!(
@@ -329,7 +372,7 @@ pub fn report(calls: &[Call], opts: &ReportOptions) -> Report {
         to: opts.to,
         figures,
         table: Table {
-            columns: columns(),
+            columns: columns(opts.has_hours()),
             rows: table_rows,
         },
         chart: Some(Chart::Bars {
@@ -350,7 +393,12 @@ pub fn report(calls: &[Call], opts: &ReportOptions) -> Report {
     }
 }
 
-fn columns() -> Vec<Column> {
+fn columns(with_hours: bool) -> Vec<Column> {
+    let hours: &[(&'static str, &'static str)] = if with_hours {
+        &[("lost_outside_hours", "Lost outside working hours")]
+    } else {
+        &[]
+    };
     [
         ("line", "Line or DDI"),
         ("kind", "Kind"),
@@ -365,7 +413,9 @@ fn columns() -> Vec<Column> {
         ("no_caller_id", "Calls without caller ID"),
         ("outgoing", "Outgoing"),
     ]
-    .into_iter()
+    .iter()
+    .chain(hours)
+    .map(|&(key, label)| (key, label))
     .map(|(key, label)| Column { key, label })
     .collect()
 }

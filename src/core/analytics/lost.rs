@@ -235,8 +235,13 @@ pub fn report(calls: &[Call], opts: &ReportOptions) -> Report {
     let mut per_day: BTreeMap<NaiveDate, [usize; 4]> = BTreeMap::new();
     let mut ring_unknown = false;
     let mut window_open = 0;
+    let mut outside_hours = 0;
+    // Phonebook tag -> [lost calls, not reached yet].
+    let mut per_tag: BTreeMap<crate::phonebook::Tag, [usize; 2]> = BTreeMap::new();
     for &i in &lost {
         let l = &calls[i];
+        let inside = opts.in_hours(l.start);
+        outside_hours += usize::from(!inside);
         let f = follow_up(calls, i, &by_number, window_hours);
         *per_state.entry(f.state).or_default() += 1;
         if f.state == State::CalledBack {
@@ -265,7 +270,7 @@ pub fn report(calls: &[Call], opts: &ReportOptions) -> Report {
             (None, None) => "no caller ID".to_string(),
         };
         let rang: Vec<String> = l.rang.iter().map(|e| opts.extension_label(e)).collect();
-        rows.push(vec![
+        let mut row = vec![
             Cell::Time(l.start),
             Cell::Text(caller),
             l.trunk
@@ -273,7 +278,7 @@ pub fn report(calls: &[Call], opts: &ReportOptions) -> Report {
                 .map_or(Cell::Empty, |t| Cell::Text(opts.line_label(t))),
             l.ddi
                 .as_deref()
-                .map_or(Cell::Empty, |d| Cell::Text(opts.line_label(d))),
+                .map_or(Cell::Empty, |d| Cell::Text(opts.ddi_label(d))),
             Cell::Text(rang.join(", ")),
             l.ring_secs
                 .map_or(Cell::Empty, |r| Cell::Secs(i64::from(r))),
@@ -288,7 +293,22 @@ pub fn report(calls: &[Call], opts: &ReportOptions) -> Report {
             } else {
                 Cell::Empty
             },
-        ]);
+        ];
+        if opts.has_hours() {
+            row.push(Cell::Text(
+                if inside { "in hours" } else { "outside hours" }.to_string(),
+            ));
+        }
+        if !opts.phonebook.is_empty() {
+            // The phonebook's name and tag, last: the other columns keep their places.
+            row.extend(opts.phonebook.report_cells(l.external_number.as_deref()));
+            if let Some(t) = opts.phonebook.name_tag(l.external_number.as_deref()).1 {
+                let x = per_tag.entry(t).or_default();
+                x[0] += 1;
+                x[1] += usize::from(waiting);
+            }
+        }
+        rows.push(row);
     }
 
     let count = |s: State| per_state.get(&s).copied().unwrap_or(0);
@@ -296,7 +316,7 @@ pub fn report(calls: &[Call], opts: &ReportOptions) -> Report {
     let with_cli = total - count(State::NoCallerId);
     let called_back = count(State::CalledBack);
     let window_text = format!("within {window_hours} h after the caller hung up");
-    let figures = vec![
+    let mut figures = vec![
         Figure {
             key: "lost_calls",
             label: "Lost calls".into(),
@@ -375,6 +395,33 @@ pub fn report(calls: &[Call], opts: &ReportOptions) -> Report {
         },
     ];
 
+    if let Some(hours) = &opts.working_hours {
+        figures.insert(
+            1,
+            Figure {
+                key: "lost_outside_hours",
+                label: "Lost outside working hours".into(),
+                value: Cell::Int(outside_hours as i64),
+                note: Some(format!(
+                    "began outside working hours ({}): nobody was there, but the caller is \
+                     still waiting for an answer",
+                    hours.describe()
+                )),
+            },
+        );
+        figures.insert(
+            1,
+            Figure {
+                key: "lost_in_hours",
+                label: "Lost in working hours".into(),
+                value: Cell::Int((total - outside_hours) as i64),
+                note: Some("began within working hours".into()),
+            },
+        );
+    }
+    if !opts.phonebook.is_empty() {
+        figures.extend(tag_figures(&per_tag));
+    }
     let lost_days: Vec<NaiveDate> = lost.iter().map(|&i| calls[i].start.date()).collect();
     let days = chart_days(opts, &lost_days);
     let series_of = |k: usize, name: &str| Series {
@@ -445,7 +492,13 @@ pub fn report(calls: &[Call], opts: &ReportOptions) -> Report {
         to: opts.to,
         figures,
         table: Table {
-            columns: columns(),
+            columns: {
+                let mut c = columns(opts.has_hours());
+                if !opts.phonebook.is_empty() {
+                    c.extend(crate::phonebook::report_columns());
+                }
+                c
+            },
             rows,
         },
         chart: Some(chart),
@@ -453,7 +506,39 @@ pub fn report(calls: &[Call], opts: &ReportOptions) -> Report {
     }
 }
 
-fn columns() -> Vec<Column> {
+/// Lost calls per phonebook tag (every tag, zeros too, so the keys are stable), and how many
+/// of them nobody has reached yet.
+fn tag_figures(per_tag: &BTreeMap<crate::phonebook::Tag, [usize; 2]>) -> Vec<Figure> {
+    use crate::phonebook::Tag;
+    Tag::ALL
+        .iter()
+        .map(|&t| {
+            let [lost, open] = per_tag.get(&t).copied().unwrap_or_default();
+            let (key, label) = match t {
+                Tag::Customer => ("lost_customer", "Lost calls from customers"),
+                Tag::Vip => ("lost_vip", "Lost calls from VIPs"),
+                Tag::StaffFamily => ("lost_staff_family", "Lost calls from staff family"),
+                Tag::Competitor => ("lost_competitor", "Lost calls from competitors"),
+            };
+            Figure {
+                key,
+                label: label.into(),
+                value: Cell::Int(lost as i64),
+                note: Some(format!(
+                    "numbers the phonebook tags {}; {open} of them not reached yet",
+                    t.label()
+                )),
+            }
+        })
+        .collect()
+}
+
+fn columns(with_hours: bool) -> Vec<Column> {
+    let hours: &[(&'static str, &'static str)] = if with_hours {
+        &[("working_hours", "Working hours")]
+    } else {
+        &[]
+    };
     [
         ("called_at", "Called at"),
         ("caller", "Caller"),
@@ -469,7 +554,9 @@ fn columns() -> Vec<Column> {
         ("lost_again", "Lost again"),
         ("waiting_since", "Waiting since"),
     ]
-    .into_iter()
+    .iter()
+    .chain(hours)
+    .map(|&(key, label)| (key, label))
     .map(|(key, label)| Column { key, label })
     .collect()
 }

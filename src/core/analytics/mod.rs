@@ -6,6 +6,7 @@
 
 pub mod cost;
 pub mod durations;
+pub mod hours;
 pub mod lines;
 pub mod load;
 pub mod lost;
@@ -67,6 +68,12 @@ pub struct ReportOptions {
     pub extension_names: BTreeMap<String, String>,
     /// Trunk (CO) or DDI -> channel name ("01" -> "Website").
     pub line_names: BTreeMap<String, String>,
+    /// DDI/DID (the number the caller dialled) -> channel name ("0800123" -> "Google Ads");
+    /// looked up before `line_names`, which named DDIs before this existed.
+    pub did_names: BTreeMap<String, String>,
+    /// When the office answers: service level and lost share count the calls that began
+    /// within them, calls outside are shown apart. `None`: every hour is a working hour.
+    pub working_hours: Option<hours::WorkingHours>,
     /// Lines the PBX has towards the carrier (for sufficiency); `None` when not configured.
     pub trunk_count: Option<u32>,
     /// Target blocking for line sizing and target service level for operator sizing.
@@ -77,6 +84,10 @@ pub struct ReportOptions {
     pub tariffs: Vec<tariff::Tariff>,
     /// Currency the tariff prices are in (`[report] currency`); empty without a table.
     pub tariff_currency: String,
+    /// The phonebook: names and tags of outside numbers (`crate::phonebook`, pure), loaded
+    /// by the edge (`reports::build`); empty adds no column or figure to any report.
+    #[serde(skip)]
+    pub phonebook: crate::phonebook::Book,
 }
 
 impl ReportOptions {
@@ -92,11 +103,14 @@ impl ReportOptions {
             long_call_secs: 300,
             extension_names: BTreeMap::new(),
             line_names: BTreeMap::new(),
+            did_names: BTreeMap::new(),
+            working_hours: None,
             trunk_count: None,
             target_blocking: 0.01,
             target_service_level: 0.8,
             tariffs: Vec::new(),
             tariff_currency: String::new(),
+            phonebook: crate::phonebook::Book::default(),
         }
     }
 
@@ -120,6 +134,24 @@ impl ReportOptions {
             Some(n) => format!("{line} {n}"),
             None => line.to_string(),
         }
+    }
+
+    /// A DDI with its channel name: "0800123 Google Ads" or "0800123".
+    pub fn ddi_label(&self, ddi: &str) -> String {
+        match self.did_names.get(ddi) {
+            Some(n) => format!("{ddi} {n}"),
+            None => self.line_label(ddi),
+        }
+    }
+
+    /// Did a call that began at `t` begin within working hours (always, without hours)?
+    pub fn in_hours(&self, t: NaiveDateTime) -> bool {
+        self.working_hours.as_ref().is_none_or(|h| h.contains(t))
+    }
+
+    /// Working hours are configured: reports show the calls outside them apart.
+    pub fn has_hours(&self) -> bool {
+        self.working_hours.is_some()
     }
 }
 

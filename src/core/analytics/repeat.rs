@@ -108,10 +108,11 @@ pub fn report(calls: &[Call], opts: &ReportOptions) -> Report {
             .then((a.1.answered > 0).cmp(&(b.1.answered > 0)))
             .then(a.0.cmp(b.0))
     });
+    let book = &opts.phonebook;
     let rows = listed
         .iter()
         .map(|(n, x)| {
-            vec![
+            let mut row = vec![
                 Cell::Text(n.to_string()),
                 x.name.clone().map_or(Cell::Empty, Cell::Text),
                 int(x.calls),
@@ -121,7 +122,12 @@ pub fn report(calls: &[Call], opts: &ReportOptions) -> Report {
                 Cell::Time(x.last),
                 yes_no(x.answered > 0),
                 yes_no(known.contains(**n)),
-            ]
+            ];
+            if !book.is_empty() {
+                // The phonebook's name and tag, last: the other columns keep their places.
+                row.extend(book.report_cells(Some(n)));
+            }
+            row
         })
         .collect();
     let table = Table {
@@ -162,7 +168,15 @@ pub fn report(calls: &[Call], opts: &ReportOptions) -> Report {
                 key: "known_before",
                 label: "Called before the period",
             },
-        ],
+        ]
+        .into_iter()
+        .chain(
+            (!book.is_empty())
+                .then(crate::phonebook::report_columns)
+                .into_iter()
+                .flatten(),
+        )
+        .collect(),
         rows,
     };
 

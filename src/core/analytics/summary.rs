@@ -260,19 +260,30 @@ pub(crate) fn period_days(
 pub fn report(calls: &[Call], opts: &ReportOptions) -> Report {
     let mut total = Tally::default();
     let mut per_day: BTreeMap<NaiveDate, Tally> = BTreeMap::new();
+    // The calls that began within working hours (all of them without hours): the shares,
+    // service level and waits count these, the operators' part.
+    let mut inside = Tally::default();
+    let mut per_day_inside: BTreeMap<NaiveDate, Tally> = BTreeMap::new();
     let mut ring_unknown = false;
     for c in in_period(calls, opts) {
         total.add(c, opts);
         per_day.entry(c.start.date()).or_default().add(c, opts);
+        if opts.in_hours(c.start) {
+            inside.add(c, opts);
+            per_day_inside
+                .entry(c.start.date())
+                .or_default()
+                .add(c, opts);
+        }
         ring_unknown |= c.ring_notice().is_some();
     }
 
     let t_secs = opts.service_level_secs;
     let sl_variant = opts.sl_variant.label(opts.short_abandon_secs);
-    let lost_share = total.lost_share(opts);
-    let within = total.answered_within_t();
-    let sl = total.service_level(opts);
-    let asa = total.asa();
+    let lost_share = inside.lost_share(opts);
+    let within = inside.answered_within_t();
+    let sl = inside.service_level(opts);
+    let asa = inside.asa();
     let ring_max = |r: &Rings| -> Result<u64, Missing> {
         if !r.complete() {
             Err(Missing::Ring)
@@ -282,10 +293,16 @@ pub fn report(calls: &[Call], opts: &ReportOptions) -> Report {
             Ok(u64::from(r.max))
         }
     };
-    let wait_answered = ring_max(&total.answered_rings);
-    let wait_lost = ring_max(&total.lost_rings);
+    let wait_answered = ring_max(&inside.answered_rings);
+    let wait_lost = ring_max(&inside.lost_rings);
+    // With working hours the rates say whose calls they count.
+    let in_hours = if opts.has_hours() {
+        ", calls within working hours"
+    } else {
+        ""
+    };
 
-    let figures = vec![
+    let mut figures = vec![
         Figure {
             key: "incoming",
             label: "Incoming calls".into(),
@@ -313,7 +330,10 @@ pub fn report(calls: &[Call], opts: &ReportOptions) -> Report {
             key: "lost_share",
             label: "Lost %".into(),
             value: cell(lost_share, Cell::Pct),
-            note: note_with(format!("lost {}", lost_variant(opts)), &lost_share),
+            note: note_with(
+                format!("lost {}{in_hours}", lost_variant(opts)),
+                &lost_share,
+            ),
         },
         Figure {
             key: "answered_within_t",
@@ -328,7 +348,10 @@ pub fn report(calls: &[Call], opts: &ReportOptions) -> Report {
             key: "service_level",
             label: format!("Service level ({t_secs} s)"),
             value: cell(sl, Cell::Pct),
-            note: note_with(format!("answered within {t_secs} s, {sl_variant}"), &sl),
+            note: note_with(
+                format!("answered within {t_secs} s, {sl_variant}{in_hours}"),
+                &sl,
+            ),
         },
         Figure {
             key: "asa",
@@ -388,28 +411,61 @@ pub fn report(calls: &[Call], opts: &ReportOptions) -> Report {
         },
     ];
 
+    if let Some(hours) = &opts.working_hours {
+        let lost_at = figures
+            .iter()
+            .position(|f| f.key == "lost")
+            .map_or(figures.len(), |i| i + 1);
+        let described = hours.describe();
+        figures.insert(
+            lost_at,
+            Figure {
+                key: "lost_outside_hours",
+                label: "Lost outside working hours".into(),
+                value: int(total.lost - inside.lost),
+                note: Some(format!(
+                    "began outside working hours ({described}): not the operators' part, so                      not in the lost share or service level, but still callers lost"
+                )),
+            },
+        );
+        figures.insert(
+            lost_at,
+            Figure {
+                key: "incoming_outside_hours",
+                label: "Incoming outside working hours".into(),
+                value: int(total.incoming - inside.incoming),
+                note: Some(format!("began outside working hours ({described})")),
+            },
+        );
+    }
+
     let (days, only_days_with_calls) = period_days(opts, per_day.keys().copied());
     let mut rows = Vec::with_capacity(days.len());
     let mut labels = Vec::with_capacity(days.len());
     let (mut answered, mut lost) = (Vec::new(), Vec::new());
     for d in &days {
         let t = per_day.get(d).copied().unwrap_or_default();
-        rows.push(vec![
+        let ti = per_day_inside.get(d).copied().unwrap_or_default();
+        let mut row = vec![
             Cell::Text(d.format("%Y-%m-%d").to_string()),
             int(t.incoming),
             int(t.answered),
             int(t.lost),
-            cell(t.lost_share(opts), Cell::Pct),
-            cell(t.service_level(opts), Cell::Pct),
-            cell(t.asa(), secs),
+            cell(ti.lost_share(opts), Cell::Pct),
+            cell(ti.service_level(opts), Cell::Pct),
+            cell(ti.asa(), secs),
             int(t.outgoing),
             int(t.internal),
-        ]);
+        ];
+        if opts.has_hours() {
+            row.push(int(t.lost - ti.lost));
+        }
+        rows.push(row);
         labels.push(d.format("%a %d %b").to_string());
         answered.push(t.answered as f64);
         lost.push(t.lost as f64);
     }
-    let table = Table {
+    let mut table = Table {
         columns: vec![
             Column {
                 key: "date",
@@ -450,6 +506,12 @@ pub fn report(calls: &[Call], opts: &ReportOptions) -> Report {
         ],
         rows,
     };
+    if opts.has_hours() {
+        table.columns.push(Column {
+            key: "lost_outside_hours",
+            label: "Lost outside working hours",
+        });
+    }
     let chart = (!labels.is_empty()).then(|| Chart::Bars {
         title: "Answered and lost calls per day".into(),
         labels,
@@ -482,6 +544,14 @@ pub fn report(calls: &[Call], opts: &ReportOptions) -> Report {
          share is lost {}, as in the figures.",
         lost_variant(opts)
     ));
+    if let Some(hours) = &opts.working_hours {
+        notes.push(format!(
+            "Working hours: {}. The lost share, service level and waits count the calls that \
+             began within them; incoming, answered and lost count every call, and the calls \
+             lost outside working hours are shown apart.",
+            hours.describe()
+        ));
+    }
     notes.push(
         "Only calls that reached the PBX are counted: a caller who got \"all lines busy\" from \
          the carrier leaves no record (the sufficiency report estimates them)."
@@ -499,6 +569,8 @@ pub fn report(calls: &[Call], opts: &ReportOptions) -> Report {
             "The period is longer than {MAX_DAYS_LISTED} days: only days with calls are listed."
         ));
     }
+    // Calls per phonebook tag (competitors too); none without a phonebook.
+    figures.extend(crate::phonebook::tag_figures(calls, opts));
 
     Report {
         name: NAME,
