@@ -4,7 +4,7 @@
 CARGO ?= cargo
 BIN := target/debug/smdrbox
 
-.PHONY: all build release deps test lint unit golden demo bench bench-big bench-parse bench-data soak clean
+.PHONY: all build release deps test lint unit golden demo bench bench-big bench-pages bench-parse bench-data soak clean
 
 all: build
 
@@ -22,7 +22,9 @@ lint:
 	$(CARGO) fmt --check
 	$(CARGO) clippy --all-targets -- -D warnings
 
-# All tests: unit, golden corpus, real ptys into the real daemon, real HTTP, headless Chromium.
+# All tests: unit, golden corpus, real ptys into the real daemon, real HTTP, headless Chromium
+# through chromedriver (tests/browser.rs, tests/reports_e2e.rs: screenshots of every page in
+# target/test-artefacts/screenshots/, or $$SMDRBOX_ARTEFACTS/screenshots/).
 test: deps lint
 	$(CARGO) test --all-targets
 
@@ -43,6 +45,11 @@ bench: deps
 # The busy office's year alone: every report, the status page and sqlite3 (about 4 minutes).
 bench-big: deps
 	$(CARGO) bench --bench bench -- big
+
+# Only every page's latency on an office's year (about 810 calls a weekday; generated once,
+# cached under target/tmp), on all cores and pinned to one (a few minutes with the build).
+bench-pages: deps
+	$(CARGO) bench --bench bench -- pages
 
 # Only the parsing rows: framer, Panasonic dialect, dialect = "auto" (a minute with the build).
 bench-parse: deps

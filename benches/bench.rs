@@ -11,7 +11,8 @@
 //!
 //! The last part is a busy office's year (3.65 M calls, 1.8 GB): generated once, cached under
 //! the target directory and reused, it measures every report, the status page and sqlite3 doing
-//! an equivalent aggregate on one month of it.
+//! an equivalent aggregate on one month of it. Before it, `pages/` times every page of the web
+//! server on an office's year (`-- pages` alone: `make bench-pages`).
 
 use chrono::{Datelike, Local, NaiveDate, TimeZone};
 use smdrbox::core::dialect::{panasonic::Panasonic, DateOrder, Dialect};
@@ -27,6 +28,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
+
+mod pages;
 
 const BIN: &str = env!("CARGO_BIN_EXE_smdrbox");
 /// Lines per burst: ~4 MB of Pattern B. A multiple of 4096 (the largest batch used), so that
@@ -63,6 +66,12 @@ fn main() {
         t.print();
         return;
     }
+    // `-- pages` (`make bench-pages`): only every page's latency on an office's year.
+    if std::env::args().any(|a| a == "pages") {
+        pages::page_latency(&mut t);
+        t.print();
+        return;
+    }
     // `-- parse`: only the parsing rows (framer, Panasonic, auto-detection), in seconds.
     if std::env::args().any(|a| a == "parse") {
         framer_and_dialect(&mut t, &generate_year());
@@ -73,6 +82,7 @@ fn main() {
     let small = !std::env::args().any(|a| a == "big");
     if small {
         small_office(&mut t);
+        pages::page_latency(&mut t);
     }
     let big = big_year_db(&mut t);
     big_year(&mut t, &big);
@@ -108,6 +118,8 @@ enum Section {
     Latency,
     /// `make bench-big`: the busy office's year.
     Big,
+    /// `make bench-pages`: every page on an office's year (`pages/`).
+    Pages,
 }
 
 #[derive(Default)]
@@ -1511,7 +1523,7 @@ fn big_year_db(t: &mut Table) -> BigDb {
         let text = std::fs::read_to_string(&meta_path).expect("reading the meta file");
         serde_json::from_str(&text).expect("meta JSON")
     } else {
-        let meta = generate_big_year(&path);
+        let meta = generate_big_year(&path, &BUSY);
         std::fs::write(&meta_path, meta.to_string()).expect("writing the meta file");
         meta
     };
@@ -1593,22 +1605,42 @@ struct BigDay {
     calls: u64,
 }
 
+/// An office of departments printed by one PBX (see [`BIG_DEPARTMENTS`]): the busy year's,
+/// and the page-latency year's (`pages/`).
+struct Office {
+    departments: u32,
+    operators: u32,
+    staff: u32,
+    trunks: u16,
+    scale: f64,
+    layout: Layout,
+}
+
+const BUSY: Office = Office {
+    departments: BIG_DEPARTMENTS,
+    operators: BIG_OPERATORS,
+    staff: BIG_STAFF,
+    trunks: BIG_TRUNKS,
+    scale: BIG_SCALE,
+    layout: BIG_LAYOUT,
+};
+
 /// The departments' days merged as one PBX prints them, with page headers every 64 records.
-fn busy_day(date: NaiveDate) -> BigDay {
+fn busy_day(date: NaiveDate, office: &Office) -> BigDay {
     let mut printed: Vec<(u32, String)> = Vec::new();
-    for g in 0..BIG_DEPARTMENTS {
+    for g in 0..office.departments {
         let mut o = DayOptions::new(date, 1000 + u64::from(g));
-        o.layout = BIG_LAYOUT;
+        o.layout = office.layout;
         o.page_length = 0;
-        o.operators = (0..BIG_OPERATORS)
+        o.operators = (0..office.operators)
             .map(|i| (1000 + 100 * g + i).to_string())
             .collect();
-        o.staff = (0..BIG_STAFF)
+        o.staff = (0..office.staff)
             .map(|i| (5000 + 100 * g + i).to_string())
             .collect();
-        o.trunks = BIG_TRUNKS;
-        o.calls_scale = BIG_SCALE;
-        let offset = g as u16 * BIG_TRUNKS;
+        o.trunks = office.trunks;
+        o.calls_scale = office.scale;
+        let offset = g as u16 * office.trunks;
         printed.extend(
             office_day(&o)
                 .into_iter()
@@ -1617,7 +1649,7 @@ fn busy_day(date: NaiveDate) -> BigDay {
     }
     // Stable: lines of one second keep their department's order.
     printed.sort_by_key(|(at, _)| *at);
-    let [title, rule] = header_lines(BIG_LAYOUT);
+    let [title, rule] = header_lines(office.layout);
     let mut texts = Vec::with_capacity(printed.len() + printed.len() / 32 + 2);
     for (i, (at, text)) in printed.into_iter().enumerate() {
         if i % 64 == 0 {
@@ -1671,7 +1703,7 @@ fn renumber_trunk(text: &str, offset: u16) -> String {
 
 /// Generates the year ending yesterday into `path` (built as `path.partial`, renamed when
 /// complete) and returns what it counted.
-fn generate_big_year(path: &Path) -> serde_json::Value {
+fn generate_big_year(path: &Path, office: &Office) -> serde_json::Value {
     use std::sync::atomic::{AtomicUsize, Ordering};
     let partial = path.with_extension("partial");
     for suffix in ["", "-wal", "-shm"] {
@@ -1700,7 +1732,7 @@ fn generate_big_year(path: &Path) -> serde_json::Value {
             s.spawn(move || loop {
                 let i = next.fetch_add(1, Ordering::SeqCst);
                 let Some(&date) = dates.get(i) else { break };
-                if tx.send((i, busy_day(date))).is_err() {
+                if tx.send((i, busy_day(date, office))).is_err() {
                     break;
                 }
             });
