@@ -16,6 +16,37 @@ static RING: Ring = Ring::new();
 
 pub fn run(config: Config, config_path: &Path) -> Result<()> {
     let started = now_ms();
+    // The settings page's file beside the database, laid over the main configuration. One
+    // that is refused is logged and shown: capture matters more than names.
+    let main_config = Arc::new(config.clone());
+    let loaded = crate::settings::load_beside(config);
+    let config = loaded.config;
+    let settings_path = loaded.settings_path;
+    let settings_note = match (&loaded.replaced, &loaded.error) {
+        (_, Some(e)) => {
+            tracing::error!("settings: {e}; using {} alone", config_path.display());
+            Some(format!("{e}; using {} alone", config_path.display()))
+        }
+        (Some(r), None) => {
+            tracing::info!(
+                "settings: read {}: it overrides {}",
+                settings_path.display(),
+                if r.is_empty() {
+                    "nothing".to_string()
+                } else {
+                    r.join(", ")
+                }
+            );
+            None
+        }
+        (None, None) => {
+            tracing::info!(
+                "settings: no {} (the page writes it)",
+                settings_path.display()
+            );
+            None
+        }
+    };
     let source_name = config.source.source_name();
     RING.set_capacity(config.ring.capacity.0);
     let status = Arc::new(Status::new(
@@ -37,6 +68,9 @@ pub fn run(config: Config, config_path: &Path) -> Result<()> {
             config.ring.capacity.0
         ),
     );
+    if let Some(note) = settings_note {
+        status.push_event(started, "settings", note);
+    }
     // The store thread opens the database (quick_check reads all of it: half a minute on a
     // busy office's year), so the port is read and the page served from the first second;
     // lines wait in the ring meanwhile.
@@ -116,6 +150,8 @@ pub fn run(config: Config, config_path: &Path) -> Result<()> {
             tls,
             config: Some(crate::web::settings::ConfigFile {
                 path: config_path.to_path_buf(),
+                main: main_config,
+                settings: settings_path,
                 shared: shared_config,
             }),
         },

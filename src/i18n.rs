@@ -1123,7 +1123,20 @@ pub const UI: &[Msg] = &[
         "Вы видите настройки; изменить их может только администратор.",
         "Ви бачите налаштування; змінити їх може лише адміністратор.",
     ),
-    ("settings.file_is", "Configuration file", "Файл настроек", "Файл налаштувань"),
+    ("settings.file_is", "Settings file", "Файл настроек", "Файл налаштувань"),
+    ("settings.saved_to", "Saved to", "Сохранено в", "Збережено в"),
+    (
+        "settings.overrides",
+        "it overrides the same sections of the main configuration",
+        "он заменяет те же разделы основной конфигурации",
+        "він замінює ті самі розділи основної конфігурації",
+    ),
+    (
+        "settings.refused_file",
+        "The settings file is refused, so the main configuration's values are shown and used; saving this page writes a new settings file",
+        "Файл настроек отклонён, поэтому показаны и действуют значения основной конфигурации; сохранение этой страницы запишет новый файл настроек",
+        "Файл налаштувань відхилено, тому показано й діють значення основної конфігурації; збереження цієї сторінки запише новий файл налаштувань",
+    ),
     ("settings.names", "Names", "Названия", "Назви"),
     ("settings.extensions", "Extensions", "Внутренние номера", "Внутрішні номери"),
     (
@@ -1212,14 +1225,15 @@ pub const UI: &[Msg] = &[
     ("settings.cannot_write", "cannot be changed from this page", "нельзя изменить с этой страницы", "не можна змінити з цієї сторінки"),
     (
         "settings.cannot_write_help",
-        "The settings are shown read-only. Change them in the file (then check it with smdrbox \
-         check-config and restart the service), or let the smdrbox service write the file.",
-        "Настройки показаны только для просмотра. Измените их в файле (затем проверьте его \
-         командой smdrbox check-config и перезапустите службу) или дайте службе smdrbox право \
-         записи в файл.",
-        "Налаштування показано лише для перегляду. Змініть їх у файлі (потім перевірте його \
-         командою smdrbox check-config і перезапустіть службу) або дайте службі smdrbox право \
-         запису у файл.",
+        "The settings are shown read-only. Let the smdrbox service write to the database's \
+         directory (the settings file lives there), or change them in the main configuration \
+         file (check it with smdrbox check-config) and restart the service.",
+        "Настройки показаны только для просмотра. Дайте службе smdrbox право записи в каталог \
+         базы данных (файл настроек хранится там) или измените их в основном файле конфигурации \
+         (проверьте его командой smdrbox check-config) и перезапустите службу.",
+        "Налаштування показано лише для перегляду. Дайте службі smdrbox право запису в каталог \
+         бази даних (файл налаштувань зберігається там) або змініть їх в основному файлі \
+         конфігурації (перевірте його командою smdrbox check-config) і перезапустіть службу.",
     ),
     ("day.mon", "Monday", "Понедельник", "Понеділок"),
     ("day.tue", "Tuesday", "Вторник", "Вівторок"),

@@ -378,7 +378,26 @@ fn run(cli: Cli) -> Result<()> {
             smdrbox::daemon::run(c, &config)
         }
         Command::CheckConfig { file } => {
-            let c = Config::load(&file)?;
+            let main = Config::load(&file)?;
+            // The settings page's file beside the database, as `run` lays it over.
+            let loaded = smdrbox::settings::load_beside(main);
+            let settings = loaded.settings_path.display();
+            if let Some(e) = loaded.error {
+                anyhow::bail!(
+                    "{e}\n(smdrbox run would log this and start with {} alone)",
+                    file.display()
+                );
+            }
+            match &loaded.replaced {
+                None => println!("{settings}: none (the settings page writes it)"),
+                Some(r) if r.is_empty() => println!("{settings}: ok, overrides nothing"),
+                Some(r) => println!(
+                    "{settings}: ok, overrides {} of {}",
+                    r.join(", "),
+                    file.display()
+                ),
+            }
+            let c = loaded.config;
             println!(
                 "{}: ok: {}, dialect {} ({}), database {}, web on {}, ring {} lines, commit every {} ms or {} lines",
                 file.display(),

@@ -1,19 +1,25 @@
 //! The settings an admin edits on the web page (`/settings`): names of extensions, lines and
-//! DIDs, working hours, the service-level threshold, the tariff table. Pure: the web edge
-//! reads and writes the file.
+//! DIDs, working hours, the service-level threshold, the tariff table. They live in their own
+//! file, `settings.toml` beside the database ([`settings_path`]): the one place the service
+//! may write on every install, laid over the main configuration ([`overlay`] has the rule).
+//! Pure but for [`load_beside`], which reads that file; the web edge writes it.
 //!
 //! A save goes: the submitted form ([`decode_form`]) → [`Settings`] with one clear error per
-//! field ([`parse_form`]) → the config file's text edited in place with `toml_edit`
-//! ([`apply`]: comments, key order and untouched sections stay as the installer wrote them) →
-//! the result read by the real [`Config::parse`] ([`edit`]). Only a text that parses is
-//! handed back to be written; anything refused leaves the file as it was.
+//! field ([`parse_form`]) → the settings file's text edited in place with `toml_edit`
+//! ([`settings_text`]: comments kept; every section the page edits written, so the file
+//! replaces them all) → laid over the main configuration and checked ([`edit`]). Only a text
+//! that loads is handed back to be written; anything refused leaves the file as it was.
 
-use crate::config::{Config, ConfigError, Currency, Prefix, TariffName};
+use crate::config::{
+    Config, ConfigError, Currency, HoursConfig, NamesConfig, Prefix, Seconds, TariffConfig,
+    TariffName,
+};
 use crate::core::analytics::hours::{self, Span, DAY_KEYS};
 use crate::core::analytics::tariff::{parse_price, units_text};
 use chrono::NaiveDate;
+use serde::Deserialize;
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use toml_edit::{Array, ArrayOfTables, DocumentMut, Item, Table, Value};
 
 /// Submitted form fields: name → value (the last one wins when a name repeats).
@@ -643,7 +649,266 @@ pub fn field_at(text: &str, line: usize) -> Option<String> {
     }
 }
 
-/// What a save produces: the new file text and the configuration it gives.
+/// The settings file's name, beside the database (`[store] path`'s directory): the one place
+/// the service may write on every install (the packaged unit keeps `/etc` read-only to it, the
+/// SD-card image has a read-only root).
+pub const SETTINGS_FILE: &str = "settings.toml";
+
+/// Where the page's settings file of `main` is.
+pub fn settings_path(main: &Config) -> PathBuf {
+    let dir = match main.store.path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    dir.join(SETTINGS_FILE)
+}
+
+/// The top-level sections the settings file may hold; everything else stays in the main
+/// configuration only.
+pub const OVERRIDABLE: [&str; 4] = ["names", "hours", "report", "tariff"];
+
+/// The settings file as read: each section present replaces the same section of the main
+/// configuration (see [`overlay`]).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SettingsFile {
+    names: Option<NamesConfig>,
+    hours: Option<toml::Spanned<HoursConfig>>,
+    report: Option<toml::Spanned<SettingsReport>>,
+    tariff: Option<Vec<TariffConfig>>,
+}
+
+/// `[report]` in the settings file: only the keys the page edits.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SettingsReport {
+    service_level_secs: Option<Seconds>,
+    currency: Option<Currency>,
+}
+
+/// The main configuration `main` with the settings file `text` (at `path`) laid over it, and
+/// the sections it replaced (as the file names them). The rule, section by section:
+/// - `[names]` present replaces `[names]` wholesale (with its `extensions`, `lines`, `dids`);
+/// - `[hours]` present replaces `[hours]`; an empty `[hours]` means none (every hour counts);
+/// - `[report]` present sets `service_level_secs` (default 20 when left out) and `currency`
+///   (none when left out); the other `[report]` keys stay the main configuration's;
+/// - `tariff` present (`[[tariff]]` tables, or `tariff = []` for none) replaces the whole list.
+///
+/// Any other section or key is refused with the file, line and reason; so is a merged result
+/// the main configuration's checks refuse (a tariff without a currency, a prefix twice).
+pub fn overlay(
+    main: &Config,
+    path: &Path,
+    text: &str,
+) -> Result<(Config, Vec<&'static str>), ConfigError> {
+    let locate = |at: usize| {
+        let before = &text[..at.min(text.len())];
+        let line = before.matches('\n').count() + 1;
+        let column = before.len() - before.rfind('\n').map_or(0, |i| i + 1) + 1;
+        (Some(line), Some(column))
+    };
+    let refuse = |at: Option<usize>, reason: String| {
+        let (line, column) = at.map_or((None, None), locate);
+        ConfigError {
+            file: path.to_path_buf(),
+            line,
+            column,
+            reason,
+        }
+    };
+    // A section that belongs to the main configuration: say so, at its line.
+    let doc = toml_edit::Document::parse(text.to_string())
+        .map_err(|e| refuse(e.span().map(|s| s.start), e.message().trim().to_string()))?;
+    for (key, _) in doc.iter() {
+        if !OVERRIDABLE.contains(&key) {
+            let at = doc
+                .as_table()
+                .key(key)
+                .and_then(|k| k.span())
+                .map(|s| s.start);
+            return Err(refuse(
+                at,
+                format!(
+                    "[{key}] cannot be set in {SETTINGS_FILE}: it holds only [names], [hours], \
+                     [report] service_level_secs and currency, and [[tariff]]; set [{key}] in \
+                     the main configuration"
+                ),
+            ));
+        }
+    }
+    let file: SettingsFile = toml::from_str(text)
+        .map_err(|e| refuse(e.span().map(|s| s.start), e.message().trim().to_string()))?;
+    let mut merged = main.clone();
+    let mut replaced = Vec::new();
+    if let Some(names) = file.names {
+        merged.names = names;
+        replaced.push("[names]");
+    }
+    if let Some(h) = file.hours {
+        let wh = h.get_ref().working_hours();
+        if wh.days.iter().all(Vec::is_empty) && wh.holidays.is_empty() {
+            merged.hours = None;
+        } else if wh.never_open() {
+            return Err(refuse(
+                Some(h.span().start),
+                "[hours] opens on no day: give the working hours of each working day, e.g. \
+                 mon = \"09:00-18:00\" (or leave [hours] empty: every hour then counts)"
+                    .to_string(),
+            ));
+        } else {
+            merged.hours = Some(h);
+        }
+        replaced.push("[hours]");
+    }
+    let report_at = file.report.as_ref().map(|r| r.span().start);
+    if let Some(r) = file.report {
+        let r = r.into_inner();
+        merged.report.service_level_secs = r
+            .service_level_secs
+            .unwrap_or(crate::config::ReportConfig::default().service_level_secs);
+        merged.report.currency = r.currency;
+        replaced.push("[report] service_level_secs, currency");
+    }
+    let tariff_here = file.tariff.is_some();
+    if let Some(t) = file.tariff {
+        let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
+        for row in &t {
+            let at = row.prefix.span().start;
+            if let Some(first) = seen.insert(&row.prefix.get_ref().0, at) {
+                return Err(refuse(
+                    Some(at),
+                    format!(
+                        "prefix {:?} is already in the tariff table (line {}): each prefix once",
+                        row.prefix.get_ref().0,
+                        locate(first).0.unwrap_or(0)
+                    ),
+                ));
+            }
+        }
+        merged.tariff = t;
+        replaced.push("[[tariff]]");
+    }
+    if let (Some(t), None) = (merged.tariff.first(), &merged.report.currency) {
+        let at = if tariff_here {
+            Some(t.prefix.span().start)
+        } else {
+            report_at
+        };
+        return Err(refuse(
+            at,
+            "a tariff table needs the currency of its prices: [report] currency = \"EUR\" \
+             (or what the PBX prints, e.g. \"EU\", to add them to the printed charges)"
+                .to_string(),
+        ));
+    }
+    Ok((merged, replaced))
+}
+
+/// The main configuration with its settings file, as `smdrbox run` and `check-config` read
+/// them.
+#[derive(Debug)]
+pub struct Loaded {
+    /// The merged configuration; the main one alone when the settings file is missing or
+    /// refused.
+    pub config: Config,
+    pub settings_path: PathBuf,
+    /// The sections the settings file replaced; `None`: there is no settings file.
+    pub replaced: Option<Vec<&'static str>>,
+    /// The settings file was refused: why (the main configuration alone is used).
+    pub error: Option<ConfigError>,
+}
+
+/// `main` with the settings file beside its database laid over it. A settings file that
+/// cannot be read or is refused is reported, never fatal: capture matters more than names.
+pub fn load_beside(main: Config) -> Loaded {
+    let settings_path = settings_path(&main);
+    let text = match std::fs::read_to_string(&settings_path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Loaded {
+                config: main,
+                settings_path,
+                replaced: None,
+                error: None,
+            }
+        }
+        Err(e) => {
+            return Loaded {
+                config: main,
+                error: Some(ConfigError {
+                    file: settings_path.clone(),
+                    line: None,
+                    column: None,
+                    reason: format!("cannot read: {e}"),
+                }),
+                settings_path,
+                replaced: None,
+            }
+        }
+    };
+    match overlay(&main, &settings_path, &text) {
+        Ok((config, replaced)) => Loaded {
+            config,
+            settings_path,
+            replaced: Some(replaced),
+            error: None,
+        },
+        Err(e) => Loaded {
+            config: main,
+            settings_path,
+            replaced: None,
+            error: Some(e),
+        },
+    }
+}
+
+/// The first lines of a settings file the page makes.
+pub const SETTINGS_HEADER: &str = "\
+# smdrbox settings, written by the web page /settings. Each section here replaces the same
+# section of the main configuration (the file given to `smdrbox run --config`): [names],
+# [hours] (empty: no working hours), [report] service_level_secs and currency, and the
+# tariff list (`tariff = []`: none). Delete this file to go back to the main configuration.
+";
+
+/// The settings file's text with `s` written into it: every section the page edits is
+/// present (empty when cleared), so the file replaces them all; comments are kept.
+pub fn settings_text(text: &str, s: &Settings) -> Result<String, String> {
+    let new_file = text.trim().is_empty();
+    let mut doc: DocumentMut = text
+        .parse()
+        .map_err(|e| format!("{SETTINGS_FILE} is not valid TOML now: {e}"))?;
+    // `tariff = []` (none) is given back as tables by `apply` when rows come.
+    if doc
+        .get("tariff")
+        .and_then(Item::as_array)
+        .is_some_and(Array::is_empty)
+    {
+        doc.remove("tariff");
+    }
+    let mut doc: DocumentMut = apply(&doc.to_string(), s)?
+        .parse()
+        .map_err(|e| format!("{e}"))?;
+    let names = table_in(doc.as_table_mut(), "names", true)?;
+    for sub in ["extensions", "lines", "dids"] {
+        table_in(names, sub, false).map_err(|e| format!("[names] {e}"))?;
+    }
+    table_in(doc.as_table_mut(), "hours", false)?;
+    let report = table_in(doc.as_table_mut(), "report", false)?;
+    set_int(
+        report,
+        "service_level_secs",
+        i64::from(s.service_level_secs),
+    );
+    if doc.get("tariff").is_none() {
+        doc.insert("tariff", Item::Value(Value::Array(Array::new())));
+    }
+    if new_file {
+        return Ok(format!("{SETTINGS_HEADER}\n{doc}"));
+    }
+    Ok(doc.to_string())
+}
+
+/// What a save produces: the settings file's new text and the merged configuration it gives.
 #[derive(Debug)]
 pub struct Edited {
     pub text: String,
@@ -652,15 +917,16 @@ pub struct Edited {
     pub unchanged: bool,
 }
 
-/// The whole edit: the form → settings → the file's new text → checked by the real config
-/// parser. Errors are by field; one the parser finds is put beside the field it is about
-/// (or given as [`GENERAL`]) with the file, line and reason.
-pub fn edit(path: &Path, text: &str, form: &Form) -> Result<Edited, FieldErrors> {
+/// The whole edit: the form → settings → the settings file's new text (`text`: what it holds
+/// now, empty when there is none) → laid over the main configuration `main` and checked.
+/// Errors are by field; one the check finds is put beside the field it is about (or given as
+/// [`GENERAL`]) with the file, line and reason.
+pub fn edit(main: &Config, path: &Path, text: &str, form: &Form) -> Result<Edited, FieldErrors> {
     let settings = parse_form(form)?;
     let general = |e: String| FieldErrors::from([(GENERAL.to_string(), e)]);
-    let new = apply(text, &settings).map_err(general)?;
-    match Config::parse(path, &new) {
-        Ok(config) => Ok(Edited {
+    let new = settings_text(text, &settings).map_err(general)?;
+    match overlay(main, path, &new) {
+        Ok((config, _)) => Ok(Edited {
             unchanged: new == text,
             text: new,
             config,
@@ -722,16 +988,44 @@ billing_secs = 1
         Settings::from_config(&parse(text)).to_form()
     }
 
-    #[test]
-    fn an_unchanged_form_leaves_the_file_as_it_is() {
-        let form = form_of(FILE);
-        let e = edit(Path::new("box.toml"), FILE, &form).expect("edit");
-        assert!(e.unchanged, "{}", e.text);
-        assert_eq!(e.text, FILE);
+    const AT: &str = "/var/lib/smdrbox/settings.toml";
+
+    fn save(main: &str, settings: &str, form: &Form) -> Result<Edited, FieldErrors> {
+        edit(&parse(main), Path::new(AT), settings, form)
     }
 
     #[test]
-    fn edits_keep_comments_and_untouched_sections() {
+    fn an_unchanged_form_writes_the_same_values_and_then_nothing() {
+        let e = save(FILE, "", &form_of(FILE)).expect("edit");
+        assert!(!e.unchanged);
+        assert_eq!(
+            Settings::from_config(&e.config),
+            Settings::from_config(&parse(FILE))
+        );
+        for section in [
+            "[names.extensions]",
+            "[names.lines]",
+            "[names.dids]",
+            "[hours]",
+            "[report]",
+            "tariff",
+        ] {
+            assert!(e.text.contains(section), "{section} missing:\n{}", e.text);
+        }
+        assert!(
+            !e.text.contains("[source]") && !e.text.contains("[web]"),
+            "{}",
+            e.text
+        );
+        assert!(e.text.starts_with("# smdrbox settings"), "{}", e.text);
+        let again = save(FILE, &e.text, &form_of(FILE)).expect("again");
+        assert!(again.unchanged, "{}", again.text);
+    }
+
+    #[test]
+    fn edits_go_to_the_settings_file_and_keep_its_comments() {
+        let first = save(FILE, "", &form_of(FILE)).expect("edit").text;
+        let commented = first.replace("\n[hours]\n", "\n# Our hours, agreed with Olga.\n[hours]\n");
         let mut form = form_of(FILE);
         form.insert("extensions".into(), "101 = Anna K.\n103 = Vera".into());
         form.insert("dids".into(), "0800123 = Google Ads line".into());
@@ -743,22 +1037,13 @@ billing_secs = 1
             "tariffs".into(),
             "00; International; 0,15; 0; 60\n3; ; 0.0195; 0; 1\n0; National; 0.02".into(),
         );
-        let e = edit(Path::new("box.toml"), FILE, &form).expect("edit");
-        let t = &e.text;
-        for kept in [
-            "# The installer's file: keep my comments.",
-            "path = \"/dev/smdr0\" # the adapter",
-            "# Answered within this many seconds.",
-            "service_level_secs = 15 # our target",
-            "# Who is who.",
-            "# The front desk.\n101 = \"Anna K.\"",
-            "prefix = \"00\"   # abroad",
-            "# Prices.",
-            "listen = \"0.0.0.0:8080\"",
-        ] {
-            assert!(t.contains(kept), "{kept:?} lost in:\n{t}");
-        }
-        assert!(!t.contains("Boris"), "{t}");
+        let e = save(FILE, &commented, &form).expect("edit");
+        assert!(
+            e.text.contains("# Our hours, agreed with Olga.\n[hours]"),
+            "{}",
+            e.text
+        );
+        assert!(!e.text.contains("Boris"), "{}", e.text);
         let c = &e.config;
         assert_eq!(
             c.names.extensions.get("103").map(String::as_str),
@@ -774,6 +1059,8 @@ billing_secs = 1
             "Mon 09:00-18:00, Fri 09:00-13:00, 14:00-17:00; 2 holidays"
         );
         assert_eq!(c.report.service_level_secs.0, 15);
+        // What the settings file does not hold stays the main configuration's.
+        assert_eq!(c.web.listen.0.port(), 8080);
         let tariffs = c.tariffs();
         assert_eq!(tariffs.len(), 3);
         assert_eq!(tariffs[0].per_minute, 1500);
@@ -791,46 +1078,124 @@ billing_secs = 1
         );
         // Round trip: the saved file gives the same form again, and saving it changes nothing.
         let again = Settings::from_config(c).to_form();
-        let e2 = edit(Path::new("box.toml"), t, &again).expect("edit again");
+        let e2 = save(FILE, &e.text, &again).expect("edit again");
         assert!(e2.unchanged, "{}", e2.text);
     }
 
     #[test]
-    fn clearing_removes_keys_and_tables() {
+    fn clearing_overrides_what_the_main_configuration_sets() {
         let mut form = form_of(FILE);
         form.insert("extensions".into(), String::new());
         form.insert("tariffs".into(), "\n  \n".into());
         form.insert("currency".into(), String::new());
-        let e = edit(Path::new("box.toml"), FILE, &form).expect("edit");
-        assert!(!e.text.contains("[names"), "{}", e.text);
-        assert!(!e.text.contains("[[tariff]]"), "{}", e.text);
-        assert!(!e.text.contains("currency"), "{}", e.text);
-        assert!(e.text.contains("# The installer's file"), "{}", e.text);
-        assert!(e.config.tariffs().is_empty());
-        // No hours at all: no [hours], every hour counts.
+        form.insert("service_level_secs".into(), "20".into());
+        let e = save(FILE, "", &form).expect("edit");
+        assert!(e.config.names.extensions.is_empty(), "{}", e.text);
+        assert!(e.config.tariffs().is_empty(), "{}", e.text);
+        assert_eq!(e.config.report.currency, None);
+        assert_eq!(e.config.report.service_level_secs.0, 20);
         assert!(e.config.working_hours().is_none());
+        assert!(e.text.contains("tariff = []"), "{}", e.text);
+        // And back: rows come as [[tariff]] tables again.
+        let mut form = form_of(FILE);
+        form.insert("tariffs".into(), "0; National; 0.02".into());
+        let e2 = save(FILE, &e.text, &form).expect("rows again");
+        assert!(
+            e2.text.contains("[[tariff]]") && !e2.text.contains("tariff = []"),
+            "{}",
+            e2.text
+        );
+        assert_eq!(e2.config.tariffs().len(), 1);
     }
 
     #[test]
-    fn a_new_file_section_gets_made() {
-        let text = "[source]\npath = \"/dev/x\"\n";
-        let same = edit(Path::new("box.toml"), text, &form_of(text)).expect("edit");
-        assert!(same.unchanged, "defaults are not written: {}", same.text);
-        let mut form = form_of(text);
-        form.insert("lines".into(), "01 = Main\n02 = Website".into());
-        form.insert("sat".into(), "10:00-14:00".into());
-        let e = edit(Path::new("box.toml"), text, &form).expect("edit");
-        assert_eq!(
-            e.config.names.lines.get("02").map(String::as_str),
-            Some("Website")
+    fn the_merge_rule_section_by_section() {
+        let main = parse(
+            "[source]\npath = \"/dev/x\"\n[report]\nservice_level_secs = 30\nshort_call_secs = 50\n\
+             currency = \"EUR\"\n[names.extensions]\n101 = \"Anna\"\n[names.lines]\n01 = \"Main\"\n\
+             [hours]\nmon = \"09:00-18:00\"\n[[tariff]]\nprefix = \"0\"\nper_minute = 0.02\n",
         );
-        assert!(e.text.contains("[names.lines]"), "{}", e.text);
+        let over = |text: &str| overlay(&main, Path::new(AT), text);
+        // Nothing in the file: nothing replaced.
+        let (c, replaced) = over("# empty\n").expect("empty");
+        assert!(replaced.is_empty());
+        assert_eq!(c.names.lines.len(), 1);
+        // [names] replaces the whole table: lines not given are gone.
+        let (c, replaced) = over("[names.extensions]\n102 = \"Boris\"\n").expect("names");
+        assert_eq!(replaced, ["[names]"]);
+        assert_eq!(c.names.extensions.keys().collect::<Vec<_>>(), ["102"]);
+        assert!(c.names.lines.is_empty());
+        assert!(c.working_hours().is_some(), "hours stay the main file's");
+        // An empty [hours]: none.
+        let (c, _) = over("[hours]\n").expect("no hours");
+        assert!(c.working_hours().is_none());
+        // [report]: the page's two keys; the others stay; left out: default and none.
+        let (c, _) = over("tariff = []\n[report]\n").expect("report");
+        assert_eq!(c.report.service_level_secs.0, 20);
+        assert_eq!(c.report.short_call_secs.0, 50);
+        assert_eq!(c.report.currency, None);
+        assert!(c.tariffs().is_empty());
+        // The tariff list replaced, the main file's currency kept.
+        let (c, replaced) =
+            over("[[tariff]]\nprefix = \"00\"\nper_minute = 0.5\n").expect("tariffs");
+        assert_eq!(replaced, ["[[tariff]]"]);
+        assert_eq!(c.tariffs()[0].prefix, "00");
+        // Refusals: file and line.
+        let e = over("[hours]\nmon = \"09:00-18:00\"\n\n[source]\npath = \"/dev/y\"\n")
+            .expect_err("source");
+        assert_eq!(e.line, Some(4), "{e}");
+        assert!(e.to_string().starts_with(&format!("{AT}:4")), "{e}");
         assert!(
-            e.text.contains("[hours]\nsat = \"10:00-14:00\""),
-            "{}",
-            e.text
+            e.reason.contains("[source] cannot be set in settings.toml"),
+            "{e}"
         );
-        assert!(!e.text.contains("[names]\n"), "{}", e.text);
+        let e = over("[report]\nshort_call_secs = 10\n").expect_err("report key");
+        assert_eq!(e.line, Some(2), "{e}");
+        assert!(e.reason.contains("short_call_secs"), "{e}");
+        let e = over("[report]\nservice_level_secs = 20\n").expect_err("tariff, no currency");
+        assert_eq!(e.line, Some(1), "{e}");
+        assert!(e.reason.contains("currency"), "{e}");
+        let e = over("[[tariff]]\nprefix = \"1\"\nper_minute = 1\n[[tariff]]\nprefix = \"1\"\nper_minute = 2\n")
+            .expect_err("twice");
+        assert_eq!(e.line, Some(5), "{e}");
+        let e = over("[hours]\nholidays = [\"2026-12-31\"]\n").expect_err("never open");
+        assert!(e.reason.contains("opens on no day"), "{e}");
+        let e = over("[hours\n").expect_err("broken");
+        assert_eq!(e.line, Some(1), "{e}");
+    }
+
+    #[test]
+    fn the_settings_file_is_beside_the_database() {
+        let c = parse("[source]\npath = \"/dev/x\"\n[store]\npath = \"/data/smdr/calls.db\"\n");
+        assert_eq!(settings_path(&c), Path::new("/data/smdr/settings.toml"));
+        let dir = tempfile::tempdir().expect("tmp");
+        let db = dir.path().join("smdr.db");
+        let main = parse(&format!(
+            "[source]\npath = \"/dev/x\"\n[store]\npath = {:?}\n",
+            db
+        ));
+        let l = load_beside(main.clone());
+        assert!(l.replaced.is_none() && l.error.is_none());
+        std::fs::write(
+            dir.path().join("settings.toml"),
+            "[hours]\nmon = \"08:00-17:00\"\n",
+        )
+        .expect("write");
+        let l = load_beside(main.clone());
+        assert_eq!(l.replaced.as_deref(), Some(&["[hours]"][..]));
+        assert!(l.config.working_hours().is_some());
+        std::fs::write(
+            dir.path().join("settings.toml"),
+            "[hours]\nmon = \"8-17\"\n",
+        )
+        .expect("write");
+        let l = load_beside(main);
+        let e = l.error.expect("refused");
+        assert_eq!(e.line, Some(2), "{e}");
+        assert!(
+            l.config.working_hours().is_none(),
+            "the main configuration alone"
+        );
     }
 
     #[test]
@@ -895,7 +1260,7 @@ billing_secs = 1
         for (field, value, at, reason) in cases {
             let mut form = form_of(FILE);
             form.insert(field.to_string(), value.to_string());
-            let errs = edit(Path::new("box.toml"), FILE, &form).expect_err(value);
+            let errs = save(FILE, "", &form).expect_err(value);
             let e = errs
                 .get(*at)
                 .unwrap_or_else(|| panic!("{field}={value:?}: no error on {at}: {errs:?}"));
@@ -911,12 +1276,12 @@ billing_secs = 1
 
     #[test]
     fn a_refusal_of_the_config_parser_is_put_beside_its_field() {
-        // The form's checks pass, the real parser refuses (a names table that is a string
-        // elsewhere in the file is ours to report as general).
-        let text = "[source]\npath = \"/dev/x\"\n[names]\nlines = \"x\"\n";
-        let mut form = form_of("[source]\npath = \"/dev/x\"\n");
+        // The form's checks pass, the file cannot take them (names that are a string).
+        let main = "[source]\npath = \"/dev/x\"\n";
+        let text = "[names]\nlines = \"x\"\n";
+        let mut form = form_of(main);
         form.insert("lines".into(), "01 = Main".into());
-        let errs = edit(Path::new("box.toml"), text, &form).expect_err("not a table");
+        let errs = save(main, text, &form).expect_err("not a table");
         assert!(errs[GENERAL].contains("not a table"), "{errs:?}");
         // A line pointing at a field: the parser's own words with file and line.
         let new = "[source]\npath = \"/dev/x\"\n[report]\nservice_level_secs = 99999\n";
@@ -925,9 +1290,14 @@ billing_secs = 1
                        [[tariff]]\nprefix = \"2\"\nper_minute = 1\n";
         assert_eq!(field_at(tariffs, 7).as_deref(), Some("tariffs"));
         assert_eq!(field_at(tariffs, 1), None);
-        let broken = "[source\n";
-        let errs = edit(Path::new("box.toml"), broken, &form).expect_err("broken");
+        let errs = save(main, "[source\n", &form).expect_err("broken");
         assert!(errs[GENERAL].contains("not valid TOML"), "{errs:?}");
+        // A section the settings file may not hold, added by hand: refused with its line.
+        let errs = save(main, "[web]\nlisten = \"0.0.0.0:80\"\n", &form).expect_err("web");
+        assert!(
+            errs[GENERAL].contains(&format!("{AT}:2:2: [web] cannot")),
+            "{errs:?}"
+        );
     }
 
     #[test]

@@ -7,10 +7,13 @@
 //!    reports' figures and extra columns against `tests/hours/monday.golden.json`
 //!    (`UPDATE_GOLDEN=1` rewrites it).
 //! 2. The settings page on the real daemon: the same printout imported, an admin saves names,
-//!    DID channels and hours through the form; the reports follow without a restart; the
-//!    file keeps its comments; a bad value is refused beside its field with the file
-//!    untouched; a manager sees the settings read-only and cannot save (403); a config on a
-//!    read-only file system says so on the page.
+//!    DID channels and hours through the form; they go to `settings.toml` beside the database
+//!    and the main config file stays untouched; the reports follow without a restart, and a
+//!    restart keeps them; a bad value is refused beside its field with the file untouched; a
+//!    manager sees the settings read-only and cannot save (403). A settings file that does not
+//!    load at start is logged and shown while capture goes on; one holding a section of the
+//!    main config is refused with file:line; a settings location the service cannot write
+//!    says so on the page.
 
 mod common;
 mod truth_days;
@@ -367,10 +370,24 @@ fn field_value(page: &str, name: &str) -> String {
     unescape(&rest[start..end])
 }
 
+/// The settings file of a test box: beside its database.
+fn settings_file(tb: &TestBox) -> PathBuf {
+    tb.db.parent().unwrap().join("settings.toml")
+}
+
+fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_default()
+}
+
 #[test]
 fn an_admin_saves_and_the_reports_follow_without_a_restart() {
     let tb = box_with_calls();
+    let settings = settings_file(&tb);
     let d = tb.start();
+    assert!(
+        d.log_contains(&format!("settings: no {}", settings.display())),
+        "the log says which settings file"
+    );
     let mut admin = Browser::logged_in(&d.addr, "admin", ADMIN_PASSWORD);
 
     let before = report_json(&mut admin, "summary");
@@ -384,7 +401,7 @@ fn an_admin_saves_and_the_reports_follow_without_a_restart() {
     assert_eq!(field_value(&page, "extensions"), "101 = Anna");
     assert_eq!(field_value(&page, "service_level_secs"), "20");
 
-    let original = std::fs::read_to_string(&tb.config).unwrap();
+    let original = read(&tb.config);
     let weekday = "09:00-18:00";
     let body = form_with(
         &page,
@@ -405,27 +422,44 @@ fn an_admin_saves_and_the_reports_follow_without_a_restart() {
     assert_eq!(r.header("location"), Some("/settings?saved=1"));
     let saved = admin.get("/settings?saved=1").text();
     assert!(saved.contains("id=\"saved\""), "{saved}");
+    assert!(
+        saved.contains(&format!("<code>{}</code>", settings.display()))
+            && saved.contains(&format!("<code>{}</code>", tb.config.display())),
+        "says where it saved and what it overrides: {saved}"
+    );
 
-    // The file: the installer's comments and sections kept, the new values in.
-    let text = std::fs::read_to_string(&tb.config).unwrap();
-    for kept in [
-        "# Report settings: keep this comment.",
-        "service_level_secs = 20 # seconds",
-        "# The front desk.\n101 = \"Anna K.\"",
-        "admin_password_hash",
-        "[source]",
+    // The main file untouched; the edits in settings.toml, and only the page's sections.
+    assert_eq!(read(&tb.config), original);
+    let text = read(&settings);
+    for want in [
+        "101 = \"Anna K.\"",
+        "mon = \"09:00-18:00\"",
+        "801 = \"Google Ads\"",
+        "[report]",
     ] {
-        assert!(text.contains(kept), "{kept:?} lost:\n{text}");
+        assert!(text.contains(want), "{want:?} missing:\n{text}");
     }
-    assert!(text.contains("mon = \"09:00-18:00\""), "{text}");
-    assert_ne!(text, original);
-    // The saved file is what check-config accepts.
+    for never in ["[source]", "[store]", "[web]", "admin_password_hash"] {
+        assert!(
+            !text.contains(never),
+            "{never} in the settings file:\n{text}"
+        );
+    }
+    // check-config reads both and says what the settings file overrides.
     let check = std::process::Command::new(BIN)
         .arg("check-config")
         .arg(&tb.config)
         .output()
         .unwrap();
     assert!(check.status.success(), "{check:?}");
+    let out = String::from_utf8_lossy(&check.stdout);
+    assert!(
+        out.contains(&format!(
+            "{}: ok, overrides [names], [hours]",
+            settings.display()
+        )),
+        "{out}"
+    );
 
     // The reports follow at once: the same daemon, no restart.
     let after = report_json(&mut admin, "summary");
@@ -449,7 +483,7 @@ fn an_admin_saves_and_the_reports_follow_without_a_restart() {
 
     // A bad value: refused beside its field, the file untouched, the typed value shown again.
     let page = admin.get("/settings").text();
-    let good = std::fs::read_to_string(&tb.config).unwrap();
+    let good = read(&settings);
     let r = admin.post(
         "/settings",
         &form_with(&page, &csrf, &[("tue", "9-18"), ("lines", "01 = Main")]),
@@ -462,14 +496,14 @@ fn an_admin_saves_and_the_reports_follow_without_a_restart() {
         "says what is expected: {t}"
     );
     assert!(t.contains("value=\"9-18\""), "the typed value stays: {t}");
-    assert_eq!(std::fs::read_to_string(&tb.config).unwrap(), good);
+    assert_eq!(read(&settings), good);
     let r = admin.post(
         "/settings",
         &form_with(&page, &csrf, &[("tariffs", "+39; Italy; 0.10")]),
     );
     assert_eq!(r.code, 400);
     assert!(r.text().contains("id=\"err-tariffs\""), "{}", r.text());
-    assert_eq!(std::fs::read_to_string(&tb.config).unwrap(), good);
+    assert_eq!(read(&settings), good);
     // The running configuration did not change either.
     assert_eq!(
         figure(&report_json(&mut admin, "summary"), "lost_outside_hours").unwrap(),
@@ -496,31 +530,119 @@ fn an_admin_saves_and_the_reports_follow_without_a_restart() {
         &form_with(&admin.get("/settings").text(), &bcsrf, &[("mon", "")]),
     );
     assert_eq!(r.code, 403, "{}", r.text());
-    assert_eq!(std::fs::read_to_string(&tb.config).unwrap(), good);
+    assert_eq!(read(&settings), good);
+    d.stop();
+
+    // A restart keeps them: the daemon reads settings.toml over the main file.
+    let d = tb.start();
+    assert!(
+        d.log_contains(&format!(
+            "settings: read {}: it overrides [names], [hours]",
+            settings.display()
+        )),
+        "the log names the settings file"
+    );
+    let mut admin = Browser::logged_in(&d.addr, "admin", ADMIN_PASSWORD);
+    let again = report_json(&mut admin, "summary");
+    assert_eq!(figure(&again, "lost_outside_hours").unwrap(), 2);
+    let page = admin.get("/settings").text();
+    assert_eq!(
+        field_value(&page, "extensions"),
+        "101 = Anna K.\n103 = Vera"
+    );
+    assert_eq!(field_value(&page, "mon"), weekday);
+    d.stop();
+    assert_eq!(read(&tb.config), original);
+}
+
+#[test]
+fn a_settings_file_that_does_not_load_at_start_is_shown_and_capture_goes_on() {
+    let tb = TestBox::new("commit_interval_ms = 50\n", TABLES);
+    let settings = settings_file(&tb);
+    std::fs::create_dir_all(settings.parent().unwrap()).unwrap();
+
+    // A section of the main configuration: refused with file:line, by check-config too.
+    std::fs::write(
+        &settings,
+        "[hours]\nmon = \"09:00-18:00\"\n\n[web]\nlisten = \"0.0.0.0:80\"\n",
+    )
+    .unwrap();
+    let check = std::process::Command::new(BIN)
+        .arg("check-config")
+        .arg(&tb.config)
+        .output()
+        .unwrap();
+    assert!(!check.status.success(), "{check:?}");
+    let err = String::from_utf8_lossy(&check.stderr);
+    assert!(
+        err.contains(&format!("{}:4:", settings.display()))
+            && err.contains("[web] cannot be set in settings.toml"),
+        "{err}"
+    );
+
+    // Not TOML at all: the daemon starts on the main file alone and says why.
+    std::fs::write(&settings, "[hours\nmon = \"09:00-18:00\"\n").unwrap();
+    let mut pty = common::Pty::new();
+    common::relink(&tb.link, &pty.path);
+    let d = tb.start();
+    let said = format!("{}:1", settings.display());
+    assert!(d.log_contains(&said), "logged: {:?}", d.log.lock().unwrap());
+    for i in 0..5 {
+        pty.write(format!("{}\r\n", common::call_line(i)).as_bytes());
+    }
+    common::wait_until(std::time::Duration::from_secs(30), "5 lines stored", || {
+        tb.count("SELECT count(*) FROM raw_lines") == 5
+    });
+    let mut admin = Browser::logged_in(&d.addr, "admin", ADMIN_PASSWORD);
+    let page = admin.get("/settings").text();
+    assert!(page.contains("id=\"err-general\""), "{page}");
+    assert!(page.contains(&said), "the settings page shows it: {page}");
+    assert_eq!(
+        field_value(&page, "extensions"),
+        "101 = Anna",
+        "main values"
+    );
+    common::wait_until(
+        std::time::Duration::from_secs(30),
+        "shown on the status page",
+        || admin.get("/").text().contains(&said),
+    );
+    // Saving from the page replaces the refused file with one that loads.
+    let csrf = common::hidden(&page, "csrf").unwrap();
+    let r = admin.post(
+        "/settings",
+        &form_with(&page, &csrf, &[("sat", "10:00-14:00")]),
+    );
+    assert_eq!(r.code, 303, "{}", r.text());
+    assert!(
+        read(&settings).contains("sat = \"10:00-14:00\""),
+        "{}",
+        read(&settings)
+    );
     d.stop();
 }
 
 #[test]
-fn a_config_on_a_read_only_file_system_says_so() {
+fn a_settings_location_the_service_cannot_write_says_so() {
+    // The data file system read-only (a failed mount): the daemon still runs and shows the
+    // settings, and the page says why they cannot be saved.
     let tb = TestBox::new("", TABLES);
-    let mnt = tb.dir.path().join("etc");
-    std::fs::create_dir_all(&mnt).unwrap();
-    let fs = common::Tmpfs::mount(&mnt, 64);
-    let config: PathBuf = mnt.join("smdrbox.toml");
-    std::fs::copy(&tb.config, &config).unwrap();
+    let data = tb.db.parent().unwrap().to_path_buf();
+    let fs = common::Tmpfs::mount(&data, 64);
     fs.remount("ro");
-    let d = Daemon::start(&config);
+    let d = Daemon::start_without_db(&tb.config, &[]);
     let mut admin = Browser::logged_in(&d.addr, "admin", ADMIN_PASSWORD);
     let page = admin.get("/settings");
     assert_eq!(page.code, 200);
     let t = page.text();
     assert!(t.contains("read-only file system"), "{t}");
+    assert!(t.contains(&settings_file(&tb).display().to_string()), "{t}");
     assert!(!t.contains("<textarea"), "no form to fill in vain: {t}");
     assert!(t.contains("101 = Anna"), "the settings are shown: {t}");
     let csrf = admin.csrf();
     let r = admin.post("/settings", &format!("csrf={csrf}&mon=09%3A00-18%3A00"));
     assert_eq!(r.code, 409, "{}", r.text());
     assert!(r.text().contains("read-only file system"));
-    d.stop();
+    drop(d);
     drop(fs);
 }

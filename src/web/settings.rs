@@ -1,14 +1,16 @@
 //! `/settings`: the admin edits names, working hours, the service-level threshold and the
 //! tariff table; a manager sees them read-only. The login gate has already checked the role
-//! and the CSRF token of a POST; this file reads and writes the config file and swaps the
-//! running configuration, from which the reports take their options, so a change applies at
-//! once without a restart.
+//! and the CSRF token of a POST; this file reads and writes the settings file
+//! (`settings.toml` beside the database, laid over the main configuration: see
+//! [`crate::settings::overlay`]) and swaps the running configuration, from which the reports
+//! take their options, so a change applies at once without a restart. The main configuration
+//! file is never written: on the packaged service and the SD-card image it is read-only.
 //!
-//! A save: the form → [`crate::settings::edit`] (checks per field, the file's text edited in
-//! place, the result read by the real config parser) → written atomically (a temp file in the
-//! same directory, fsync, the original mode and owner, rename, fsync of the directory) → the
-//! shared configuration replaced. A refusal at any step leaves the file as it was and shows
-//! the reason beside its field.
+//! A save: the form → [`crate::settings::edit`] (checks per field, the settings file's text
+//! edited in place, the result laid over the main configuration and checked) → written
+//! atomically (a temp file in the same directory, fsync, the original mode and owner, rename,
+//! fsync of the directory) → the shared configuration replaced. A refusal at any step leaves
+//! the file as it was and shows the reason beside its field.
 
 use super::fmt::escape;
 use super::pages::{shell, Ctx};
@@ -49,15 +51,21 @@ pub const PARAMS: &[&str] = &[
 /// The running configuration, shared by the daemon with the report options it hands out.
 pub type SharedConfig = Arc<RwLock<Config>>;
 
-/// The config file the page edits and the running configuration it replaces after a save.
+/// The files behind the page and the running configuration it replaces after a save.
 #[derive(Debug, Clone)]
 pub struct ConfigFile {
+    /// The main configuration file (shown, never written).
     pub path: PathBuf,
+    /// The main configuration as loaded at the start, without the settings file: what a
+    /// saved settings file is laid over.
+    pub main: Arc<Config>,
+    /// The settings file the page writes (`settings.toml` beside the database).
+    pub settings: PathBuf,
     pub shared: SharedConfig,
 }
 
-/// Why the config file cannot be written, in words; `None` when it can (as far as the system
-/// says before trying).
+/// Why the file at `path` (which may not exist yet) cannot be written, in words; `None` when
+/// it can (as far as the system says before trying).
 pub fn unwritable(path: &Path) -> Option<String> {
     use nix::unistd::{access, AccessFlags};
     let dir = dir_of(path);
@@ -68,8 +76,9 @@ pub fn unwritable(path: &Path) -> Option<String> {
         }
         e => e.desc().to_string(),
     };
-    if let Err(e) = access(path, AccessFlags::W_OK) {
-        return Some(why(e));
+    match access(path, AccessFlags::W_OK) {
+        Ok(()) | Err(nix::Error::ENOENT) => {}
+        Err(e) => return Some(why(e)),
     }
     // A new file is written beside it and renamed over it: the directory must be writable.
     if let Err(e) = access(&dir, AccessFlags::W_OK | AccessFlags::X_OK) {
@@ -87,10 +96,22 @@ fn dir_of(path: &Path) -> PathBuf {
 
 /// Replace the file at `path` (a symlink is followed) with `text` so that a crash leaves the
 /// old file or the new one, never a mix: a temp file in the same directory with the original
-/// mode and owner, fsync, rename, fsync of the directory.
+/// mode and owner, fsync, rename, fsync of the directory. A file not there yet is made with
+/// mode 0644 and the service's owner.
 pub fn write_atomic(path: &Path, text: &str) -> std::io::Result<()> {
-    let path = std::fs::canonicalize(path)?;
-    let meta = std::fs::metadata(&path)?;
+    let path = match std::fs::canonicalize(path) {
+        Ok(p) => p,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let name = path.file_name().ok_or(e)?;
+            std::fs::canonicalize(dir_of(path))?.join(name)
+        }
+        Err(e) => return Err(e),
+    };
+    let (mode, owner) = match std::fs::metadata(&path) {
+        Ok(m) => (m.mode() & 0o7777, Some((m.uid(), m.gid()))),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => (0o644, None),
+        Err(e) => return Err(e),
+    };
     let dir = dir_of(&path);
     let name = path
         .file_name()
@@ -100,12 +121,14 @@ pub fn write_atomic(path: &Path, text: &str) -> std::io::Result<()> {
         let mut f = std::fs::OpenOptions::new()
             .write(true)
             .create_new(true)
-            .mode(meta.mode() & 0o7777)
+            .mode(mode)
             .open(&tmp)?;
         f.write_all(text.as_bytes())?;
         // The umask may have narrowed the mode; the owner is kept when we may (root).
-        f.set_permissions(std::fs::Permissions::from_mode(meta.mode() & 0o7777))?;
-        let _ = std::os::unix::fs::fchown(&f, Some(meta.uid()), Some(meta.gid()));
+        f.set_permissions(std::fs::Permissions::from_mode(mode))?;
+        if let Some((uid, gid)) = owner {
+            let _ = std::os::unix::fs::fchown(&f, Some(uid), Some(gid));
+        }
         f.sync_all()?;
         std::fs::rename(&tmp, &path)?;
         std::fs::File::open(&dir)?.sync_all()
@@ -128,24 +151,29 @@ impl App {
         };
         let admin = ctx.user.as_ref().is_some_and(|u| u.admin);
         let csrf = ctx.user.as_ref().map_or("", |u| u.csrf.as_str());
-        let path_text = file.path.display().to_string();
-        let blocked = unwritable(&file.path);
-        // What the file says now (it may have been edited by hand since the start); the
-        // running configuration when it cannot be read or does not load.
-        let on_disk = std::fs::read_to_string(&file.path)
-            .map_err(|e| format!("{path_text}: cannot read: {e}"))
-            .and_then(|t| {
-                Config::parse(&file.path, &t)
-                    .map(|c| (t, c))
-                    .map_err(|e| format!("the file does not load now: {e}"))
-            });
-        let running =
-            || Settings::from_config(&file.shared.read().unwrap_or_else(PoisonError::into_inner));
+        let path_text = file.settings.display().to_string();
+        let main_text = file.path.display().to_string();
+        let blocked = unwritable(&file.settings);
+        // What the settings file says now (it may have been edited by hand since the start),
+        // laid over the main configuration. A file that is refused is shown as such and
+        // replaced by the next save (which starts from the page's values).
+        let on_disk = match std::fs::read_to_string(&file.settings) {
+            Ok(text) => settings::overlay(&file.main, &file.settings, &text)
+                .map(|(c, _)| (text, c))
+                .map_err(|e| format!("{}: {e}", t(l, "settings.refused_file"))),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                Ok((String::new(), (*file.main).clone()))
+            }
+            Err(e) => Err(format!(
+                "{}: {path_text}: cannot read: {e}",
+                t(l, "settings.refused_file")
+            )),
+        };
         if rq.method != Method::Post {
             let (settings, mut errors) = match &on_disk {
                 Ok((_, c)) => (Settings::from_config(c), FieldErrors::new()),
                 Err(e) => (
-                    running(),
+                    Settings::from_config(&file.main),
                     FieldErrors::from([(GENERAL.to_string(), e.clone())]),
                 ),
             };
@@ -157,6 +185,7 @@ impl App {
             let body = render(&View {
                 lang: l,
                 path: &path_text,
+                main: &main_text,
                 form: &settings.to_form(),
                 errors: &errors,
                 editable,
@@ -177,6 +206,7 @@ impl App {
             let body = render(&View {
                 lang: l,
                 path: &path_text,
+                main: &main_text,
                 form,
                 errors: &errors,
                 editable: true,
@@ -191,20 +221,14 @@ impl App {
                 FieldErrors::from([(GENERAL.to_string(), cannot_write(l, &path_text, why))]);
             return refuse(409, errors, &form);
         }
-        let current = match std::fs::read_to_string(&file.path) {
-            Ok(t) => t,
-            Err(e) => {
-                let errors =
-                    FieldErrors::from([(GENERAL.to_string(), format!("{path_text}: {e}"))]);
-                return refuse(500, errors, &form);
-            }
-        };
-        let edited = match settings::edit(&file.path, &current, &form) {
+        // A refused file is replaced whole: the page showed the main configuration's values.
+        let current = on_disk.map(|(t, _)| t).unwrap_or_default();
+        let edited = match settings::edit(&file.main, &file.settings, &current, &form) {
             Ok(e) => e,
             Err(errors) => return refuse(400, errors, &form),
         };
         if !edited.unchanged {
-            if let Err(e) = write_atomic(&file.path, &edited.text) {
+            if let Err(e) = write_atomic(&file.settings, &edited.text) {
                 let errors = FieldErrors::from([(
                     GENERAL.to_string(),
                     cannot_write(l, &path_text, &e.to_string()),
@@ -212,7 +236,7 @@ impl App {
                 return refuse(409, errors, &form);
             }
             let who = ctx.user.as_ref().map_or("", |u| u.name.as_str());
-            tracing::info!("settings: {path_text} saved by {who}");
+            tracing::info!("settings: {path_text} saved by {who} (over {main_text})");
         }
         *file.shared.write().unwrap_or_else(PoisonError::into_inner) = edited.config;
         let mut r = Reply::text(303, "see /settings?saved=1\n");
@@ -252,7 +276,10 @@ fn page(ctx: &Ctx<Local>, body: &str) -> String {
 
 struct View<'a> {
     lang: Lang,
+    /// The settings file.
     path: &'a str,
+    /// The main configuration file it overrides.
+    main: &'a str,
     form: &'a Form,
     errors: &'a FieldErrors,
     editable: bool,
@@ -288,8 +315,12 @@ fn render(v: &View) -> String {
     if v.saved && v.errors.is_empty() {
         w!(
             h,
-            "<p class=\"v ok\" id=\"saved\">{}</p>",
-            t(l, "settings.saved")
+            "<p class=\"v ok\" id=\"saved\">{} {} <code>{}</code>; {} (<code>{}</code>).</p>",
+            t(l, "settings.saved"),
+            t(l, "settings.saved_to"),
+            escape(v.path),
+            t(l, "settings.overrides"),
+            escape(v.main)
         );
     }
     if let Some(e) = v.errors.get(GENERAL) {
@@ -306,9 +337,11 @@ fn render(v: &View) -> String {
     }
     w!(
         h,
-        "<p class=\"muted\">{}: <code>{}</code></p>",
+        "<p class=\"muted\" id=\"file\">{}: <code>{}</code>; {} (<code>{}</code>).</p>",
         t(l, "settings.file_is"),
-        escape(v.path)
+        escape(v.path),
+        t(l, "settings.overrides"),
+        escape(v.main)
     );
     if v.editable {
         w!(
@@ -475,7 +508,8 @@ mod tests {
     fn view<'a>(form: &'a Form, errors: &'a FieldErrors, editable: bool) -> View<'a> {
         View {
             lang: Lang::En,
-            path: "/etc/smdrbox/smdrbox.toml",
+            path: "/var/lib/smdrbox/settings.toml",
+            main: "/etc/smdrbox/smdrbox.toml",
             form,
             errors,
             editable,
@@ -525,5 +559,27 @@ mod tests {
         let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
         assert_eq!(left.len(), 2, "no temp file left");
         assert_eq!(unwritable(&real), None);
+    }
+
+    #[test]
+    fn a_new_file_is_made_and_an_unwritable_directory_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let new = dir.path().join("settings.toml");
+        assert_eq!(unwritable(&new), None);
+        write_atomic(&new, "[hours]\n").unwrap();
+        assert_eq!(std::fs::read_to_string(&new).unwrap(), "[hours]\n");
+        assert_eq!(std::fs::metadata(&new).unwrap().mode() & 0o7777, 0o644);
+        // A directory the service may not write (root ignores modes: nothing to see then).
+        let ro = dir.path().join("ro");
+        std::fs::create_dir(&ro).unwrap();
+        std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o555)).unwrap();
+        if !nix::unistd::geteuid().is_root() {
+            let why = unwritable(&ro.join("settings.toml")).expect("unwritable");
+            assert!(
+                why.contains("no permission") && why.contains("its directory"),
+                "{why}"
+            );
+            assert!(write_atomic(&ro.join("settings.toml"), "x").is_err());
+        }
     }
 }
