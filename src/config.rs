@@ -1281,6 +1281,30 @@ pub struct ConfigError {
     pub reason: String,
 }
 
+/// Line and column (1-based) of byte offset `at` in `text`.
+pub(crate) fn line_column(text: &str, at: usize) -> (usize, usize) {
+    let before = &text[..at.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before.len() - before.rfind('\n').map_or(0, |i| i + 1) + 1;
+    (line, column)
+}
+
+impl ConfigError {
+    /// `reason` for `file`, at byte offset `at` of its `text` (None: the file as a whole).
+    pub(crate) fn at(file: &Path, text: &str, at: Option<usize>, reason: String) -> ConfigError {
+        let (line, column) = at.map_or((None, None), |at| {
+            let (l, c) = line_column(text, at);
+            (Some(l), Some(c))
+        });
+        ConfigError {
+            file: file.to_path_buf(),
+            line,
+            column,
+            reason,
+        }
+    }
+}
+
 impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.file.display())?;
@@ -1308,22 +1332,7 @@ impl Config {
     }
 
     pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
-        // Line and column (1-based) of a byte offset.
-        let locate = |at: usize| {
-            let before = &text[..at.min(text.len())];
-            let line = before.matches('\n').count() + 1;
-            let column = before.len() - before.rfind('\n').map_or(0, |i| i + 1) + 1;
-            (Some(line), Some(column))
-        };
-        let refuse = |at: Option<usize>, reason: String| {
-            let (line, column) = at.map_or((None, None), locate);
-            ConfigError {
-                file: path.to_path_buf(),
-                line,
-                column,
-                reason,
-            }
-        };
+        let refuse = |at: Option<usize>, reason: String| ConfigError::at(path, text, at, reason);
         let config = toml::from_str::<Config>(text)
             .map_err(|e| refuse(e.span().map(|s| s.start), e.message().trim().to_string()))?;
         // Checks across values: each prefix once; prices need their currency.
@@ -1331,13 +1340,12 @@ impl Config {
         for t in &config.tariff {
             let at = t.prefix.span().start;
             if let Some(first) = seen.insert(&t.prefix.get_ref().0, at) {
-                let (first_line, _) = locate(first);
                 return Err(refuse(
                     Some(at),
                     format!(
                         "prefix {:?} is already in the tariff table (line {}): each prefix once",
                         t.prefix.get_ref().0,
-                        first_line.unwrap_or(0)
+                        line_column(text, first).0
                     ),
                 ));
             }

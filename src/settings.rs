@@ -701,21 +701,7 @@ pub fn overlay(
     path: &Path,
     text: &str,
 ) -> Result<(Config, Vec<&'static str>), ConfigError> {
-    let locate = |at: usize| {
-        let before = &text[..at.min(text.len())];
-        let line = before.matches('\n').count() + 1;
-        let column = before.len() - before.rfind('\n').map_or(0, |i| i + 1) + 1;
-        (Some(line), Some(column))
-    };
-    let refuse = |at: Option<usize>, reason: String| {
-        let (line, column) = at.map_or((None, None), locate);
-        ConfigError {
-            file: path.to_path_buf(),
-            line,
-            column,
-            reason,
-        }
-    };
+    let refuse = |at: Option<usize>, reason: String| ConfigError::at(path, text, at, reason);
     // A section that belongs to the main configuration: say so, at its line.
     let doc = toml_edit::Document::parse(text.to_string())
         .map_err(|e| refuse(e.span().map(|s| s.start), e.message().trim().to_string()))?;
@@ -780,7 +766,7 @@ pub fn overlay(
                     format!(
                         "prefix {:?} is already in the tariff table (line {}): each prefix once",
                         row.prefix.get_ref().0,
-                        locate(first).0.unwrap_or(0)
+                        crate::config::line_column(text, first).0
                     ),
                 ));
             }

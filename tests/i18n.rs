@@ -14,8 +14,7 @@ use smdrbox::core::officeday::{office_day, DayOptions};
 use smdrbox::i18n::{self, Lang};
 use smdrbox::store::Store;
 use smdrbox::web;
-use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpStream};
+use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
@@ -23,31 +22,14 @@ use std::time::Duration;
 const FROM: &str = "2026-03-02";
 const TO: &str = "2026-03-04";
 
-struct Resp {
-    status: u16,
-    headers: Vec<(String, String)>,
-    body: Vec<u8>,
-}
-
-impl Resp {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-
-    fn text(&self) -> String {
-        String::from_utf8(self.body.clone()).expect("UTF-8 body")
-    }
-}
+use common::HttpReply as Resp;
 
 /// One GET with extra request headers (a login header can be added here once pages need it).
 /// A 503 with `Retry-After` (both report slots busy: the tests share them) is tried again.
 fn get(addr: SocketAddr, path: &str, headers: &[(&str, &str)]) -> Resp {
     for _ in 0..100 {
         let r = get_once(addr, path, headers);
-        if r.status != 503 || r.header("Retry-After").is_none() {
+        if r.code != 503 || r.header("Retry-After").is_none() {
             return r;
         }
         std::thread::sleep(Duration::from_millis(50));
@@ -56,39 +38,11 @@ fn get(addr: SocketAddr, path: &str, headers: &[(&str, &str)]) -> Resp {
 }
 
 fn get_once(addr: SocketAddr, path: &str, headers: &[(&str, &str)]) -> Resp {
-    let mut s = TcpStream::connect(addr).unwrap();
-    s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
-    let mut head = format!("GET {path} HTTP/1.0\r\nHost: box\r\nConnection: close\r\n");
+    let mut head = format!("GET {path} HTTP/1.0");
     for (k, v) in headers {
-        head.push_str(&format!("{k}: {v}\r\n"));
+        head.push_str(&format!("\r\n{k}: {v}"));
     }
-    head.push_str("\r\n");
-    s.write_all(head.as_bytes()).unwrap();
-    let mut raw = Vec::new();
-    s.read_to_end(&mut raw).unwrap();
-    let end = raw
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .expect("header end");
-    let head = String::from_utf8_lossy(&raw[..end]).to_string();
-    let mut lines = head.split("\r\n");
-    let status = lines
-        .next()
-        .unwrap()
-        .split(' ')
-        .nth(1)
-        .unwrap()
-        .parse()
-        .unwrap();
-    let headers = lines
-        .filter_map(|l| l.split_once(':'))
-        .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
-        .collect();
-    Resp {
-        status,
-        headers,
-        body: raw[end + 4..].to_vec(),
-    }
+    common::http_raw(&addr.to_string(), &head, b"")
 }
 
 fn date(s: &str) -> NaiveDate {
@@ -280,7 +234,7 @@ fn pages_reports_and_downloads_in_russian_and_ukrainian() {
         }
         for (path, heading) in &pages {
             let r = get(addr, path, &hdr);
-            assert_eq!(r.status, 200, "{path}");
+            assert_eq!(r.code, 200, "{path}");
             let html = r.text();
             assert!(html.contains(&html_lang), "{path}: {}", &html[..200]);
             assert!(html.contains(heading), "{path}: no {heading:?}");
@@ -301,7 +255,7 @@ fn pages_reports_and_downloads_in_russian_and_ukrainian() {
 
         // The calls CSV: `;` and translated headers, the columns in the same order.
         let r = get(addr, &format!("/export.csv?{period}"), &hdr);
-        assert_eq!(r.status, 200);
+        assert_eq!(r.code, 200);
         let csv = r.text();
         let csv = csv.strip_prefix('\u{feff}').expect("BOM");
         let header = csv.lines().next().unwrap();
@@ -326,7 +280,7 @@ fn pages_reports_and_downloads_in_russian_and_ukrainian() {
 
         // A report's workbook: sheets and headers in the language.
         let r = get(addr, &format!("/reports/summary.xlsx?{period}"), &hdr);
-        assert_eq!(r.status, 200);
+        assert_eq!(r.code, 200);
         let mut book: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(r.body)).unwrap();
         assert_eq!(
             book.sheet_names(),
@@ -393,7 +347,7 @@ fn the_switch_is_remembered_in_a_cookie() {
     assert!(html.contains("<b lang=\"uk\""), "current language in bold");
     // A download is answered with the cookie too (from its worker thread).
     let r = get(addr, &format!("/reports/lost.csv?{q}&lang=ru"), &en);
-    assert_eq!(r.status, 200);
+    assert_eq!(r.code, 200);
     assert!(r.header("Set-Cookie").unwrap().starts_with("lang=ru;"));
     assert!(r.text().lines().next().unwrap().contains(';'));
     // An unknown language is ignored: the cookie's stays.

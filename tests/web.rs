@@ -9,60 +9,22 @@ use smdrbox::core::record::{Cost, Direction, HeaderKind, Parsed, Record, TimeMea
 use smdrbox::export::COLUMNS;
 use smdrbox::store::{Ingested, Store};
 use smdrbox::web;
-use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::path::Path;
 use std::sync::{mpsc, Arc};
 use std::time::{Duration, Instant};
 
-struct Resp {
-    status: u16,
-    headers: Vec<(String, String)>,
-    body: String,
-}
+use common::HttpReply as Resp;
 
-impl Resp {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-}
-
-/// One HTTP/1.0 request on its own connection; the server closes it after the answer.
+/// One HTTP/1.0 request on its own connection, as the test boxes' admin: the daemon asks for a
+/// login; `web::start` alone does not.
 fn request(addr: SocketAddr, method: &str, path: &str) -> Resp {
-    let mut s = TcpStream::connect(addr).unwrap();
-    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-    // As the test boxes' admin: the daemon asks for a login; `web::start` alone does not.
     let auth = common::basic_auth("admin", common::ADMIN_PASSWORD);
-    write!(
-        s,
-        "{method} {path} HTTP/1.0\r\nHost: box\r\nConnection: close\r\nAuthorization: {auth}\r\nContent-Length: 0\r\n\r\n"
+    common::http_raw(
+        &addr.to_string(),
+        &format!("{method} {path} HTTP/1.0\r\nAuthorization: {auth}\r\nContent-Length: 0"),
+        b"",
     )
-    .unwrap();
-    let mut raw = Vec::new();
-    s.read_to_end(&mut raw).unwrap();
-    let text = String::from_utf8(raw).unwrap();
-    let (head, body) = text.split_once("\r\n\r\n").expect("header end");
-    let mut lines = head.split("\r\n");
-    let status = lines
-        .next()
-        .unwrap()
-        .split(' ')
-        .nth(1)
-        .unwrap()
-        .parse()
-        .unwrap();
-    let headers = lines
-        .filter_map(|l| l.split_once(':'))
-        .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
-        .collect();
-    Resp {
-        status,
-        headers,
-        body: body.to_string(),
-    }
 }
 
 fn get(addr: SocketAddr, path: &str) -> Resp {
@@ -238,9 +200,9 @@ fn pages_csv_api_and_errors() {
 
     // Status page: verdict, link, settings, counts from the database, the reject.
     let r = get(addr, "/");
-    assert_eq!(r.status, 200);
+    assert_eq!(r.code, 200);
     assert_eq!(r.header("Content-Type"), Some("text/html; charset=utf-8"));
-    let b = &r.body;
+    let b = &r.text();
     assert!(b.contains("<meta http-equiv=\"refresh\" content=\"5\">"));
     assert!(
         b.contains("WARNING: 1 line could not be read (kept raw)"),
@@ -264,8 +226,8 @@ fn pages_csv_api_and_errors() {
 
     // Calls: newest first, numbers shown, the name escaped, the unanswered call flagged.
     let r = get(addr, "/calls");
-    assert_eq!(r.status, 200);
-    let b = &r.body;
+    assert_eq!(r.code, 200);
+    let b = &r.text();
     for n in ["0376689064-", "0612345678", "0498765432", "0555000111"] {
         assert!(b.contains(n), "{n}: {b}");
     }
@@ -280,20 +242,21 @@ fn pages_csv_api_and_errors() {
 
     // CSV: header row, May's three calls in PBX order, not June's.
     let r = get(addr, "/export.csv?from=2024-05-01&to=2024-05-31");
-    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.code, 200, "{}", r.text());
     assert_eq!(r.header("Content-Type"), Some("text/csv; charset=utf-8"));
     assert_eq!(
         r.header("Content-Disposition"),
         Some("attachment; filename=\"smdrbox-calls-2024-05-01-2024-05-31.csv\"")
     );
-    let rows: Vec<&str> = r.body.lines().collect();
+    let text = r.text();
+    let rows: Vec<&str> = text.lines().collect();
     let header: Vec<&str> = COLUMNS.iter().map(|c| c.0).collect();
     assert_eq!(
         rows[0],
         format!("\u{feff}{}", header.join(",")),
         "BOM, then the names"
     );
-    assert_eq!(rows.len(), 4, "{}", r.body);
+    assert_eq!(rows.len(), 4, "{}", r.text());
     assert!(rows[1].starts_with("2,2024-05-01,09:15,end,outgoing,101,01,0376689064-,"));
     assert!(
         rows[2].contains(",0612345678,<script>alert(1)</script>,"),
@@ -301,32 +264,32 @@ fn pages_csv_api_and_errors() {
         rows[2]
     );
     assert!(rows[3].contains(",NA,1,0,0,"), "{}", rows[3]);
-    assert!(!r.body.contains("0555000111"));
+    assert!(!r.text().contains("0555000111"));
     let r = get(addr, "/export.csv?from=2024-06-01&to=2024-06-30");
-    assert_eq!(r.body.lines().count(), 2);
-    assert!(r.body.contains("0555000111"));
+    assert_eq!(r.text().lines().count(), 2);
+    assert!(r.text().contains("0555000111"));
 
     // Bad periods: 400 with the reason in plain text.
     let r = get(addr, "/export.csv?from=2024-05-31&to=2024-05-01");
-    assert_eq!(r.status, 400);
-    assert_eq!(r.body, "from 2024-05-31 is after to 2024-05-01\n");
+    assert_eq!(r.code, 400);
+    assert_eq!(r.text(), "from 2024-05-31 is after to 2024-05-01\n");
     let r = get(addr, "/export.csv?from=31.05.2024");
-    assert_eq!(r.status, 400);
+    assert_eq!(r.code, 400);
     assert!(
-        r.body
+        r.text()
             .contains("\"31.05.2024\" is not a date; use YYYY-MM-DD"),
         "{}",
-        r.body
+        r.text()
     );
     let r = get(addr, "/export.csv?from=2020-01-01&to=2024-01-01");
-    assert_eq!(r.status, 400);
-    assert!(r.body.contains("at most 366 days"), "{}", r.body);
+    assert_eq!(r.code, 400);
+    assert!(r.text().contains("at most 366 days"), "{}", r.text());
 
     // JSON for machines.
     let r = get(addr, "/api/status");
-    assert_eq!(r.status, 200);
+    assert_eq!(r.code, 200);
     assert_eq!(r.header("Content-Type"), Some("application/json"));
-    let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&r.text()).unwrap();
     assert_eq!(v["db"]["records"], 4);
     assert_eq!(v["db"]["rejects"], 1);
     assert_eq!(v["db"]["records_today"], 4);
@@ -336,18 +299,18 @@ fn pages_csv_api_and_errors() {
     assert!(v["now_ms"].as_i64().unwrap() > 1_700_000_000_000);
 
     let r = get(addr, "/healthz");
-    assert_eq!((r.status, r.body.as_str()), (200, "ok\n"));
+    assert_eq!((r.code, r.text().as_str()), (200, "ok\n"));
 
     // Methods and paths.
     let r = request(addr, "POST", "/");
-    assert_eq!(r.status, 405);
+    assert_eq!(r.code, 405);
     assert_eq!(r.header("Allow"), Some("GET, HEAD"));
-    assert_eq!(request(addr, "DELETE", "/export.csv").status, 405);
+    assert_eq!(request(addr, "DELETE", "/export.csv").code, 405);
     let r = request(addr, "HEAD", "/calls");
-    assert_eq!(r.status, 200);
-    assert!(r.body.is_empty());
-    assert_eq!(get(addr, "/nope").status, 404);
-    assert_eq!(get(addr, "/calls/../etc/passwd").status, 404);
+    assert_eq!(r.code, 200);
+    assert!(r.text().is_empty());
+    assert_eq!(get(addr, "/nope").code, 404);
+    assert_eq!(get(addr, "/calls/../etc/passwd").code, 404);
 
     // Every answer says: no caching, no scripts.
     assert_eq!(r.header("Cache-Control"), Some("no-store"));
@@ -376,41 +339,41 @@ fn fault_healthz_and_database_opened_late() {
     let addr = web.addr();
 
     let r = get(addr, "/healthz");
-    assert_eq!(r.status, 503);
+    assert_eq!(r.code, 503);
     assert!(
-        r.body.starts_with("serial link down for 1 min 0") && r.body.contains("No such file"),
+        r.text().starts_with("serial link down for 1 min 0") && r.text().contains("No such file"),
         "{}",
-        r.body
+        r.text()
     );
-    assert!(!r.body.contains("0376"), "no call data");
+    assert!(!r.text().contains("0376"), "no call data");
 
     // No database yet: the status page still shows the snapshot; data pages say why.
     let r = get(addr, "/");
-    assert_eq!(r.status, 200);
+    assert_eq!(r.code, 200);
     assert!(
-        r.body
+        r.text()
             .contains("<div class=\"v fault\">FAULT: serial link down"),
         "{}",
-        r.body
+        r.text()
     );
     assert!(
-        r.body.contains("<span class=\"bad\">down</span>"),
+        r.text().contains("<span class=\"bad\">down</span>"),
         "{}",
-        r.body
+        r.text()
     );
-    assert!(r.body.contains("unavailable: opening"), "{}", r.body);
-    assert_eq!(get(addr, "/calls").status, 503);
+    assert!(r.text().contains("unavailable: opening"), "{}", r.text());
+    assert_eq!(get(addr, "/calls").code, 503);
     let r = get(addr, "/export.csv");
-    assert_eq!(r.status, 503);
-    assert!(r.body.starts_with("database unavailable"), "{}", r.body);
-    let v: serde_json::Value = serde_json::from_str(&get(addr, "/api/status").body).unwrap();
+    assert_eq!(r.code, 503);
+    assert!(r.text().starts_with("database unavailable"), "{}", r.text());
+    let v: serde_json::Value = serde_json::from_str(&get(addr, "/api/status").text()).unwrap();
     assert!(v["db"].is_null() && v["db_error"].is_string(), "{v}");
 
     // Once the daemon created it, the next request opens it.
     fill_db(&db);
     let r = get(addr, "/calls");
-    assert_eq!(r.status, 200);
-    assert!(r.body.contains("0612345678"));
+    assert_eq!(r.code, 200);
+    assert!(r.text().contains("0612345678"));
     web.stop();
 }
 
@@ -447,15 +410,15 @@ fn panic_in_a_page_answers_500_and_keeps_serving() {
     let web = web::start("127.0.0.1:0".parse().unwrap(), db, f).unwrap();
     let addr = web.addr();
     let r = get(addr, "/");
-    assert_eq!(r.status, 500);
-    assert!(r.body.contains("internal error"), "{}", r.body);
+    assert_eq!(r.code, 500);
+    assert!(r.text().contains("internal error"), "{}", r.text());
     // The thread survived and the database reopens.
     let r = get(addr, "/calls");
-    assert_eq!(r.status, 200);
-    assert!(r.body.contains("0612345678"));
+    assert_eq!(r.code, 200);
+    assert!(r.text().contains("0612345678"));
     armed.store(true, std::sync::atomic::Ordering::SeqCst);
-    assert_eq!(get(addr, "/healthz").status, 500);
-    assert_eq!(get(addr, "/healthz").status, 200);
+    assert_eq!(get(addr, "/healthz").code, 500);
+    assert_eq!(get(addr, "/healthz").code, 200);
     web.stop();
 }
 
@@ -484,9 +447,9 @@ fn reports_are_computed_off_the_web_thread_at_most_two_at_once() {
         });
     }
     let (path, busy) = rx.recv_timeout(Duration::from_secs(10)).unwrap();
-    assert_eq!(busy.status, 503, "{path}: {}", busy.body);
+    assert_eq!(busy.code, 503, "{path}: {}", busy.text());
     assert_eq!(
-        busy.body,
+        busy.text(),
         "two reports are being computed; try again in a moment\n"
     );
     assert_eq!(busy.header("Retry-After"), Some("5"));
@@ -495,10 +458,10 @@ fn reports_are_computed_off_the_web_thread_at_most_two_at_once() {
     let started = Instant::now();
     for page in ["/", "/api/status", "/calls"] {
         let r = get(addr, page);
-        assert_eq!(r.status, 200, "{page}: {}", r.body);
+        assert_eq!(r.code, 200, "{page}: {}", r.text());
     }
     let r = get(addr, "/healthz");
-    assert!(matches!(r.status, 200 | 503), "{}", r.body);
+    assert!(matches!(r.code, 200 | 503), "{}", r.text());
     assert!(
         started.elapsed() < Duration::from_secs(2),
         "pages took {:?} while reports were computed",
@@ -509,7 +472,7 @@ fn reports_are_computed_off_the_web_thread_at_most_two_at_once() {
     // Then the two reports arrive, rendered as before.
     for _ in 0..2 {
         let (path, r) = rx.recv_timeout(Duration::from_secs(30)).unwrap();
-        assert_eq!(r.status, 200, "{path}: {}", r.body);
+        assert_eq!(r.code, 200, "{path}: {}", r.text());
         if path.contains(".csv") {
             assert_eq!(r.header("Content-Type"), Some("text/csv; charset=utf-8"));
             assert_eq!(
@@ -518,20 +481,24 @@ fn reports_are_computed_off_the_web_thread_at_most_two_at_once() {
             );
         } else if path.contains(".json") {
             assert_eq!(r.header("Content-Type"), Some("application/json"));
-            let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+            let v: serde_json::Value = serde_json::from_str(&r.text()).unwrap();
             assert!(v.to_string().contains("2024-05-31"), "{v}");
         } else {
             assert_eq!(r.header("Content-Type"), Some("text/html; charset=utf-8"));
-            assert!(r.body.contains("2024-05-01 to 2024-05-31"), "{}", r.body);
+            assert!(
+                r.text().contains("2024-05-01 to 2024-05-31"),
+                "{}",
+                r.text()
+            );
         }
     }
 
     // Checked on the web thread, as before: no thread, no wait.
     let r = get(addr, "/reports/nonsense");
-    assert_eq!((r.status, r.body.as_str()), (404, "no such report\n"));
+    assert_eq!((r.code, r.text().as_str()), (404, "no such report\n"));
     let r = get(addr, "/reports/summary?from=2024-05-31&to=2024-05-01");
-    assert_eq!(r.status, 400);
-    assert_eq!(r.body, "from 2024-05-31 is after to 2024-05-01\n");
+    assert_eq!(r.code, 400);
+    assert_eq!(r.text(), "from 2024-05-31 is after to 2024-05-01\n");
     daemon.stop();
 }
 
@@ -561,17 +528,17 @@ fn panic_in_a_report_answers_500_and_frees_its_slot() {
         // The slot is freed just after the answer is sent: the next request may be a moment
         // early.
         for _ in 0..50 {
-            if r.status != 503 {
+            if r.code != 503 {
                 break;
             }
             std::thread::sleep(Duration::from_millis(20));
             r = get(addr, "/reports/summary?from=2024-05-01&to=2024-05-31");
         }
-        assert_eq!(r.status, 500, "{}", r.body);
-        assert!(r.body.contains("internal error"), "{}", r.body);
+        assert_eq!(r.code, 500, "{}", r.text());
+        assert!(r.text().contains("internal error"), "{}", r.text());
     }
     let r = get(addr, "/calls");
-    assert_eq!(r.status, 200);
-    assert!(r.body.contains("0612345678"));
+    assert_eq!(r.code, 200);
+    assert!(r.text().contains("0612345678"));
     web.stop();
 }
