@@ -87,13 +87,7 @@ fn report(db: &Path, name: &str, from: &str, to: &str) -> serde_json::Value {
 }
 
 fn figure(r: &serde_json::Value, key: &str) -> serde_json::Value {
-    r["figures"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["key"] == key)
-        .unwrap_or_else(|| panic!("no figure {key} in {r}"))["value"]["v"]
-        .clone()
+    report_figure(r, key).unwrap_or_else(|| panic!("no figure {key} in {r}"))
 }
 
 /// The table's rows as {column key: value}.

@@ -100,13 +100,7 @@ fn cell<'a>(report: &'a serde_json::Value, row: usize, key: &str) -> &'a serde_j
 }
 
 fn figure(report: &serde_json::Value, key: &str) -> serde_json::Value {
-    report["figures"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["key"] == key)
-        .map(|f| f["value"]["v"].clone())
-        .unwrap_or(serde_json::Value::Null)
+    report_figure(report, key).unwrap_or(serde_json::Value::Null)
 }
 
 const PERIOD: &str = "from=2020-12-07&to=2020-12-07";

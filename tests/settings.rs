@@ -319,11 +319,7 @@ fn report_json(b: &mut Browser, name: &str) -> serde_json::Value {
 }
 
 fn figure(report: &serde_json::Value, key: &str) -> Option<serde_json::Value> {
-    report["figures"]
-        .as_array()?
-        .iter()
-        .find(|f| f["key"] == key)
-        .map(|f| f["value"]["v"].clone())
+    common::report_figure(report, key)
 }
 
 /// The form as the page fills it, with `changes`.

@@ -681,3 +681,12 @@ pub fn run(cmd: &str, args: &[&str]) {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// The value (`value.v`) of figure `key` in a report's JSON, if the report has that figure.
+pub fn report_figure(report: &serde_json::Value, key: &str) -> Option<serde_json::Value> {
+    report["figures"]
+        .as_array()?
+        .iter()
+        .find(|f| f["key"] == key)
+        .map(|f| f["value"]["v"].clone())
+}
