@@ -22,6 +22,7 @@ pub mod settings;
 pub mod svg;
 pub mod tls;
 pub mod users;
+pub mod wallboard;
 
 use crate::core::analytics::{Report, ReportOptions};
 use crate::core::health::{judge, Level, Snapshot, Verdict};
@@ -78,6 +79,7 @@ pub const ROUTES: &[login::Route] = &[
     login::Route::page("/settings", settings::PARAMS).and_post(),
     login::Route::page("/phonebook", &["q", "saved", "csrf"]).and_post(),
     login::Route::data("/phonebook.csv", &["sep"]),
+    login::Route::page("/wallboard", &[]),
 ];
 
 /// How many calls `/calls` shows, and how many rejects and events the status page lists.
@@ -478,6 +480,7 @@ impl App {
             | "/account/users"
             | "/account/users/delete" => self.account(rq, &ctx),
             "/" => self.status(&ctx),
+            "/wallboard" => self.wallboard(&ctx),
             "/phonebook" | "/phonebook.csv" => return self.phonebook(&ctx, rq),
             "/calls" => {
                 let calls = self.with_reader(|r| r.latest_calls(LATEST_CALLS));

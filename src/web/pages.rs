@@ -211,6 +211,7 @@ pub(crate) fn shell<Tz: TimeZone>(
         ("/calls", "nav.calls"),
         ("/reports", "nav.reports"),
         ("/phonebook", "nav.phonebook"),
+        ("/wallboard", "nav.wallboard"),
         ("/settings", "nav.settings"),
         ("/api/status", "nav.json"),
     ] {
@@ -1046,7 +1047,7 @@ mod tests {
         let html = shell(&ctx, "t", "/", "", true);
         assert!(
             html.contains(
-                "<a href=\"/phonebook\">Справочник</a><a href=\"/settings\">Настройки</a>"
+                "<a href=\"/phonebook\">Справочник</a><a href=\"/wallboard\">Табло</a><a href=\"/settings\">Настройки</a>"
             ),
             "the nav: {html}"
         );
